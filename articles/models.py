@@ -1,0 +1,304 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Prefetch, Q
+from django.urls import reverse
+from django.utils import timezone
+from django_prose_editor.fields import ProseEditorField
+from taggit.managers import TaggableManager
+from taggit.models import TaggedItemBase
+
+from articles.richtext import sanitize_html
+from articles.slugs import unique_slug
+
+
+class Section(models.Model):
+    """A desk of the newsroom: Automotive, Business, Technology."""
+
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    description = models.CharField(max_length=300, blank=True)
+    order = models.PositiveSmallIntegerField(
+        default=0, help_text="Position in the site's navigation."
+    )
+
+    class Meta:
+        ordering = ["order", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:section", kwargs={"slug": self.slug})
+
+
+class Image(models.Model):
+    file = models.ImageField(
+        upload_to="images/%Y/%m/", width_field="width", height_field="height"
+    )
+    width = models.PositiveIntegerField(editable=False, default=0)
+    height = models.PositiveIntegerField(editable=False, default=0)
+    alt_text = models.CharField(
+        max_length=300,
+        help_text="What the image shows, for readers who cannot see it.",
+    )
+    caption = models.CharField(max_length=500, blank=True)
+    credit = models.CharField(max_length=200, blank=True)
+    uploaded_at = models.DateTimeField(default=timezone.now, editable=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(alt_text=""), name="image_alt_text_required"
+            ),
+        ]
+
+    def __str__(self):
+        return self.alt_text
+
+
+class Author(models.Model):
+    """A byline: the public face of a journalist, with a page of their stories."""
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True, blank=True)
+    job_title = models.CharField(max_length=200, blank=True)
+    bio = models.TextField(blank=True)
+    photo = models.ForeignKey(
+        Image, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="author",
+        help_text="The staff account that writes under this byline.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Author.objects.exclude(pk=self.pk), self.name)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:author", kwargs={"slug": self.slug})
+
+
+class TaggedArticle(TaggedItemBase):
+    content_object = models.ForeignKey(
+        "Article", on_delete=models.CASCADE, related_name="tagged_items"
+    )
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """Stories a reader may see: published, and their publish time has come.
+
+        The one definition of public: every view, feed, sitemap and search
+        starts here.
+        """
+        return self.filter(
+            status=Article.Status.PUBLISHED, published_at__lte=timezone.now()
+        )
+
+    def for_listing(self):
+        """What a list of stories shows: section, image and bylines, in a fixed
+        number of queries whatever the number of stories."""
+        return self.select_related("section", "lead_image").prefetch_related(
+            Prefetch("bylines", queryset=Byline.objects.select_related("author"))
+        )
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        IN_REVIEW = "in_review", "In review"
+        PUBLISHED = "published", "Published"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    headline = models.CharField(max_length=200)
+    slug = models.SlugField(
+        max_length=200,
+        unique=True,
+        blank=True,
+        help_text="The story's address. Prefilled from the headline.",
+    )
+    dek = models.CharField(
+        "standfirst",
+        max_length=400,
+        blank=True,
+        help_text="The sentence or two under the headline.",
+    )
+    body = ProseEditorField(
+        blank=True,
+        config={"extensions": settings.PROSE_EDITOR_EXTENSIONS},
+        sanitize=sanitize_html,
+    )
+    section = models.ForeignKey(
+        Section, on_delete=models.PROTECT, related_name="articles"
+    )
+    tags = TaggableManager(through=TaggedArticle, blank=True)
+    authors = models.ManyToManyField(
+        Author, through="Byline", related_name="articles", blank=True
+    )
+    lead_image = models.ForeignKey(
+        Image, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    entities = models.ManyToManyField(
+        "entities.Entity",
+        through="ArticleEntity",
+        related_name="articles",
+        blank=True,
+        verbose_name="companies, people and brands",
+    )
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    published_at = models.DateTimeField(
+        "publish time",
+        null=True,
+        blank=True,
+        help_text="When readers see it. A time in the future schedules the story.",
+    )
+    first_published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    updated_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="The “Updated” time readers see after a substantive change.",
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    modified_at = models.DateTimeField(auto_now=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+                name="article_published_has_time",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["-published_at", "-id"],
+                condition=Q(status="published"),
+                name="article_public_idx",
+            ),
+            models.Index(
+                fields=["section", "-published_at", "-id"],
+                condition=Q(status="published"),
+                name="article_section_public_idx",
+            ),
+            models.Index(fields=["status", "-modified_at"], name="article_status_idx"),
+        ]
+
+    def __str__(self):
+        return self.headline
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Article.objects.exclude(pk=self.pk), self.headline)
+        self.body = sanitize_html(self.body)
+        if self.status == self.Status.PUBLISHED and not self.first_published_at:
+            self.first_published_at = self.published_at
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:article", kwargs={"slug": self.slug})
+
+    @property
+    def is_published(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def byline_authors(self):
+        """Authors in byline order (uses the ``bylines`` prefetch when there is one)."""
+        return [byline.author for byline in self.bylines.all()]
+
+    @property
+    def was_updated(self):
+        return bool(
+            self.updated_at
+            and self.published_at
+            and self.updated_at > self.published_at
+        )
+
+
+class Byline(models.Model):
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="bylines"
+    )
+    author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="bylines")
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "author"], name="byline_unique_author"
+            ),
+        ]
+        indexes = [models.Index(fields=["author", "article"])]
+
+    def __str__(self):
+        return f"{self.author} on {self.article}"
+
+
+class ArticleEntity(models.Model):
+    """A company, person or brand a story is about (what entity pages list)."""
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="entity_links"
+    )
+    entity = models.ForeignKey(
+        "entities.Entity", on_delete=models.CASCADE, related_name="article_links"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = "linked entity"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "entity"], name="article_entity_unique"
+            ),
+        ]
+        indexes = [models.Index(fields=["entity", "article"])]
+
+    def __str__(self):
+        return f"{self.article} → {self.entity}"
+
+
+class Correction(models.Model):
+    """A dated note appended to a published story."""
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="corrections"
+    )
+    text = models.TextField()
+    published_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["published_at", "pk"]
+
+    def __str__(self):
+        return f"Correction to {self.article} on {self.published_at:%d %b %Y}"

@@ -1,0 +1,234 @@
+"""Companies, people and brands the newsroom covers, and how they relate.
+
+The three kinds share one ``Entity`` table (multi-table inheritance), so that
+aliases, story links and mention detection treat every kind alike, while
+each kind keeps its own fields in its own table.
+"""
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.slugs import unique_slug
+
+
+class Entity(models.Model):
+    class Kind(models.TextChoices):
+        COMPANY = "company", "Company"
+        PERSON = "person", "Person"
+        BRAND = "brand", "Brand"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices, editable=False)
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(
+        max_length=200,
+        blank=True,
+        help_text="Used in the page's address. Leave empty to derive it from the name.",
+    )
+    description = models.TextField(blank=True)
+    image = models.ForeignKey(
+        "articles.Image",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    country = models.CharField(max_length=100, blank=True)
+    website = models.URLField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "entities"
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "slug"], name="entity_unique_slug"),
+        ]
+        indexes = [models.Index(fields=["kind", "name"])]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            siblings = Entity.objects.filter(kind=self.kind).exclude(pk=self.pk)
+            self.slug = unique_slug(siblings, self.name)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse(f"entities:{self.kind}", kwargs={"slug": self.slug})
+
+
+class Company(Entity):
+    headquarters = models.CharField(max_length=200, blank=True)
+    founded = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Year founded."
+    )
+
+    class Meta:
+        verbose_name_plural = "companies"
+
+    def save(self, *args, **kwargs):
+        self.kind = Entity.Kind.COMPANY
+        super().save(*args, **kwargs)
+
+
+class Person(Entity):
+    class Meta:
+        verbose_name_plural = "people"
+
+    def save(self, *args, **kwargs):
+        self.kind = Entity.Kind.PERSON
+        super().save(*args, **kwargs)
+
+
+class Brand(Entity):
+    owner = models.ForeignKey(
+        Company,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="brands",
+        help_text="The company that owns the brand.",
+    )
+    founded = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Year founded."
+    )
+
+    def save(self, *args, **kwargs):
+        self.kind = Entity.Kind.BRAND
+        super().save(*args, **kwargs)
+
+
+class Alias(models.Model):
+    """Another name the text may use for an entity ("BMW AG", "Krüger")."""
+
+    entity = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField(max_length=200)
+    case_sensitive = models.BooleanField(
+        default=False,
+        help_text="Match only with this exact capitalisation (MINI, not mini).",
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "aliases"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["entity", "name"], name="alias_unique_name"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class DatedQuerySet(models.QuerySet):
+    def current(self, on=None):
+        on = on or timezone.localdate()
+        return self.filter(
+            Q(start_date__isnull=True) | Q(start_date__lte=on),
+            Q(end_date__isnull=True) | Q(end_date__gte=on),
+        )
+
+
+def _dates_in_order(prefix):
+    return models.CheckConstraint(
+        condition=Q(end_date__isnull=True)
+        | Q(start_date__isnull=True)
+        | Q(end_date__gte=models.F("start_date")),
+        name=f"{prefix}_dates_in_order",
+    )
+
+
+class Role(models.Model):
+    """A person's title at a company, for a span of time."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="roles")
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="roles")
+    title = models.CharField(max_length=200)
+    start_date = models.DateField(null=True, blank=True)
+    end_date = models.DateField(null=True, blank=True)
+
+    objects = DatedQuerySet.as_manager()
+
+    class Meta:
+        ordering = [models.F("end_date").desc(nulls_first=True), "-start_date"]
+        constraints = [_dates_in_order("role")]
+
+    def __str__(self):
+        return f"{self.person}, {self.title}, {self.company}"
+
+    @property
+    def is_current(self):
+        today = timezone.localdate()
+        return (self.start_date is None or self.start_date <= today) and (
+            self.end_date is None or self.end_date >= today
+        )
+
+
+class CompanyRelationship(models.Model):
+    """A dated tie between two companies, read correctly from either side."""
+
+    class Kind(models.TextChoices):
+        JOINT_VENTURE = "joint_venture", "Joint venture"
+        SUBSIDIARY = "subsidiary", "Subsidiary"
+        PARTNERSHIP = "partnership", "Partnership"
+        LETTER_OF_INTENT = "letter_of_intent", "Letter of intent"
+        SUPPLIER = "supplier", "Supplier"
+        INVESTOR = "investor", "Investor"
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", "Proposed"
+        IN_TALKS = "in_talks", "In talks"
+        ACTIVE = "active", "Active"
+        ENDED = "ended", "Ended"
+
+    # How the tie reads from each side: (from the first company, from the second).
+    WORDING = {
+        Kind.JOINT_VENTURE: ("Joint venture with", "Joint venture with"),
+        Kind.SUBSIDIARY: ("Parent company of", "Subsidiary of"),
+        Kind.PARTNERSHIP: ("Partner of", "Partner of"),
+        Kind.LETTER_OF_INTENT: ("Letter of intent with", "Letter of intent with"),
+        Kind.SUPPLIER: ("Supplier to", "Supplied by"),
+        Kind.INVESTOR: ("Investor in", "Backed by"),
+    }
+
+    from_company = models.ForeignKey(
+        Company, on_delete=models.CASCADE, related_name="relationships_from"
+    )
+    to_company = models.ForeignKey(
+        Company, on_delete=models.CASCADE, related_name="relationships_to"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.ACTIVE
+    )
+    start_date = models.DateField(null=True, blank=True)
+    end_date = models.DateField(null=True, blank=True)
+    note = models.TextField(blank=True)
+
+    objects = DatedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start_date"]
+        constraints = [
+            _dates_in_order("relationship"),
+            models.CheckConstraint(
+                condition=~Q(from_company=models.F("to_company")),
+                name="relationship_between_two_companies",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.from_company} – {self.to_company}: {self.get_kind_display()}"
+
+    def other_company(self, company):
+        return (
+            self.to_company if company.pk == self.from_company_id else self.from_company
+        )
+
+    def wording_for(self, company):
+        first, second = self.WORDING[self.kind]
+        return first if company.pk == self.from_company_id else second
