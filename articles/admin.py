@@ -28,7 +28,12 @@ class SectionAdmin(admin.ModelAdmin):
     search_fields = ["name"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(story_count=Count("articles"))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(story_count=Count("articles"))
+            .order_by("order", "name")
+        )
 
     @admin.display(description="Stories", ordering="story_count")
     def story_count(self, section):
@@ -74,6 +79,7 @@ class AuthorAdmin(admin.ModelAdmin):
             .get_queryset(request)
             .select_related("user")
             .annotate(story_count=Count("bylines"))
+            .order_by("name")
         )
 
     @admin.display(description="Stories", ordering="story_count")

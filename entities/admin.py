@@ -22,8 +22,13 @@ class StoryCountMixin:
     """Entity lists show how many stories link each entity, in one query."""
 
     def get_queryset(self, request):
+        # Meta.ordering does not apply to GROUP BY queries: order explicitly
+        # for the autocomplete, which shares this queryset.
         return (
-            super().get_queryset(request).annotate(story_count=Count("article_links"))
+            super()
+            .get_queryset(request)
+            .annotate(story_count=Count("article_links"))
+            .order_by(*self.model._meta.ordering)
         )
 
     @admin.display(description="Stories", ordering="story_count")

@@ -164,6 +164,7 @@ PROSE_EDITOR_EXTENSIONS = {
     "Heading": {"levels": [2, 3, 4]},
     "BulletList": True,
     "OrderedList": True,
+    "ListItem": True,
     "Blockquote": True,
     "Link": {"enableTarget": False},
     "HardBreak": True,

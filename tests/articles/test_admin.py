@@ -1,0 +1,156 @@
+import pytest
+from django.urls import reverse
+
+from articles.models import Article, Image
+from tests.budgets import assert_budget
+from tests.factories import (
+    ArticleFactory,
+    AuthorFactory,
+    BrandFactory,
+    CompanyFactory,
+    ImageFactory,
+    PersonFactory,
+    SectionFactory,
+    jpeg_bytes,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client
+
+
+def article_form_data(**overrides):
+    data = {
+        "headline": "BMW and Great Wall in talks",
+        "slug": "",
+        "dek": "Electric MINIs could be built in China.",
+        "body": "<p>Talks are <strong>going well</strong>.</p><script>x()</script>",
+        "section": SectionFactory().pk,
+        "status": "draft",
+        "published_at_0": "",
+        "published_at_1": "",
+        "updated_at_0": "",
+        "updated_at_1": "",
+        "corrections-TOTAL_FORMS": "0",
+        "corrections-INITIAL_FORMS": "0",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_editor_creates_a_story_with_bylines_tags_and_entities(editor_client):
+    second, first = AuthorFactory(name="Zoe Second"), AuthorFactory(name="Adam First")
+    company, person = CompanyFactory(), PersonFactory()
+    data = article_form_data(
+        byline_authors=[str(second.pk), str(first.pk)],
+        linked_entities=[str(company.pk), str(person.pk)],
+        tags=["electric cars", "China"],
+    )
+    response = editor_client.post(reverse("admin:articles_article_add"), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    article = Article.objects.get()
+    assert article.slug == "bmw-and-great-wall-in-talks"
+    assert article.byline_authors == [second, first]
+    assert set(article.entities.all()) == {company.entity_ptr, person.entity_ptr}
+    assert sorted(t.name for t in article.tags.all()) == ["China", "electric cars"]
+    assert "script" not in article.body
+
+
+def test_change_form_shows_current_values(editor_client):
+    author, company = AuthorFactory(name="Anna Schmidt"), CompanyFactory(name="BMW")
+    article = ArticleFactory(authors=[author], entities=[company], tags=["mini"])
+    response = editor_client.get(
+        reverse("admin:articles_article_change", args=[article.pk])
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    for expected in ["Anna Schmidt", '<option value="mini" selected>mini</option>']:
+        assert expected in html
+    assert f'<option value="{company.pk}" selected>BMW</option>' in html
+
+
+def test_a_form_error_keeps_new_tags(editor_client):
+    data = article_form_data(headline="", tags=["brand new tag"])
+    response = editor_client.post(reverse("admin:articles_article_add"), data)
+    assert response.status_code == 200
+    assert "brand new tag" in response.content.decode()
+    assert not Article.objects.exists()
+
+
+def test_tag_autocomplete(editor_client):
+    ArticleFactory(tags=["electric cars", "China"])
+    url = reverse("admin:articles_article_tag_autocomplete")
+    response = editor_client.get(url, {"term": "elec"})
+    assert response.json()["results"] == [
+        {"id": "electric cars", "text": "electric cars"}
+    ]
+
+
+def test_entity_autocomplete_finds_companies_people_and_brands(editor_client):
+    CompanyFactory(name="Great Wall Motor")
+    response = editor_client.get(
+        reverse("admin:autocomplete"),
+        {
+            "term": "great",
+            "app_label": "articles",
+            "model_name": "article",
+            "field_name": "entities",
+        },
+    )
+    assert [r["text"] for r in response.json()["results"]] == ["Great Wall Motor"]
+
+
+def test_image_upload_requires_alt_text(editor_client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile("car.jpg", jpeg_bytes(), content_type="image/jpeg")
+    response = editor_client.post(
+        reverse("admin:articles_image_add"), {"file": upload, "alt_text": ""}
+    )
+    assert response.status_code == 200
+    assert "This field is required" in response.content.decode()
+    assert not Image.objects.exists()
+
+    upload.seek(0)
+    response = editor_client.post(
+        reverse("admin:articles_image_add"),
+        {"file": upload, "alt_text": "A MINI at Oxford"},
+    )
+    assert response.status_code == 302
+    assert Image.objects.get().width == 64
+
+
+def grow_articles(n):
+    authors = [AuthorFactory(), AuthorFactory()]
+    for _ in range(n):
+        ArticleFactory(authors=authors, tags=["x"], lead_image=ImageFactory())
+
+
+def grow_entities(n):
+    for _ in range(n):
+        company = CompanyFactory()
+        BrandFactory(owner=company)
+        PersonFactory()
+        ArticleFactory(entities=[company])
+
+
+@pytest.mark.parametrize(
+    ("admin_url", "grow", "budget"),
+    [
+        ("admin:articles_article_changelist", grow_articles, 9),
+        ("admin:articles_image_changelist", grow_articles, 7),
+        ("admin:articles_author_changelist", grow_articles, 7),
+        ("admin:articles_section_changelist", grow_articles, 7),
+        ("admin:entities_company_changelist", grow_entities, 8),
+        ("admin:entities_person_changelist", grow_entities, 8),
+        ("admin:entities_brand_changelist", grow_entities, 8),
+        ("admin:entities_entity_changelist", grow_entities, 7),
+    ],
+)
+def test_changelist_query_budget(editor_client, admin_url, grow, budget):
+    grow(5)
+    assert_budget(editor_client, reverse(admin_url), lambda: grow(45), budget)

@@ -1,0 +1,205 @@
+import datetime
+
+import pytest
+from django.utils import timezone
+from taggit.models import Tag
+
+from tests.budgets import assert_budget
+from tests.factories import (
+    ArticleFactory,
+    AuthorFactory,
+    BrandFactory,
+    CompanyFactory,
+    CorrectionFactory,
+    ImageFactory,
+    PersonFactory,
+    SectionFactory,
+)
+
+pytestmark = pytest.mark.django_db
+HOUR = datetime.timedelta(hours=1)
+
+
+def published(**kwargs):
+    kwargs.setdefault("published_at", timezone.now() - HOUR)
+    return ArticleFactory(status="published", **kwargs)
+
+
+def not_public_stories(**kwargs):
+    now = timezone.now()
+    return [
+        ArticleFactory(status="draft", **kwargs),
+        ArticleFactory(status="in_review", **kwargs),
+        ArticleFactory(status="published", published_at=now + HOUR, **kwargs),
+        ArticleFactory(status="withdrawn", published_at=now - HOUR, **kwargs),
+    ]
+
+
+def test_home_leads_with_the_newest_public_story(client):
+    older = published(headline="Older story", published_at=timezone.now() - 3 * HOUR)
+    lead = published(
+        headline="Newest story", lead_image=ImageFactory(alt_text="Lead picture")
+    )
+    hidden = not_public_stories()
+    response = client.get("/")
+    assert response.status_code == 200
+    stories = list(response.context["stories"])
+    assert stories == [lead, older]
+    html = response.content.decode()
+    assert html.index("Newest story") < html.index("Older story")
+    assert 'alt="Lead picture"' in html
+    for story in hidden:
+        assert story.headline not in html
+
+
+def test_home_is_paginated(client, settings):
+    for n in range(settings.STORIES_PER_PAGE + 2):
+        published(published_at=timezone.now() - n * HOUR)
+    page_two = client.get("/?page=2")
+    assert page_two.status_code == 200
+    assert len(page_two.context["stories"]) == 2
+    assert client.get("/?page=99").status_code == 404
+    assert client.get("/?page=abc").status_code == 404
+
+
+def test_story_page_shows_everything_a_reader_needs(client):
+    author = AuthorFactory(name="Anna Schmidt")
+    company = CompanyFactory(name="Great Wall Motor")
+    person = PersonFactory(name="Harald Krueger")
+    brand = BrandFactory(name="MINI")
+    article = published(
+        headline="BMW and Great Wall talk electric MINIs",
+        dek="Talks are going well, the chief executive says.",
+        body="<p>Body text with <strong>bold</strong>.</p>",
+        authors=[author],
+        entities=[company, person, brand],
+        tags=["electric cars"],
+        lead_image=ImageFactory(caption="A MINI on the line", credit="Newsroom"),
+    )
+    CorrectionFactory(article=article, text="The plant is in Oxford.")
+    related = published(headline="Related by entity", entities=[company])
+    response = client.get(article.get_absolute_url())
+    assert response.status_code == 200
+    html = response.content.decode()
+    for expected in [
+        "BMW and Great Wall talk electric MINIs",
+        "Talks are going well",
+        "<strong>bold</strong>",
+        author.get_absolute_url(),
+        company.get_absolute_url(),
+        person.get_absolute_url(),
+        brand.get_absolute_url(),
+        "/tags/electric-cars/",
+        "A MINI on the line",
+        "The plant is in Oxford.",
+        article.section.get_absolute_url(),
+        related.get_absolute_url(),
+    ]:
+        assert expected in html, expected
+    assert html.count("<h1") == 1
+
+
+@pytest.mark.parametrize("status", ["draft", "in_review", "scheduled", "withdrawn"])
+def test_a_story_that_is_not_public_answers_404(client, status):
+    by_status = {s.status: s for s in not_public_stories()}
+    by_status["scheduled"] = by_status.pop("published")
+    response = client.get(by_status[status].get_absolute_url())
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()
+
+
+def test_section_tag_and_author_pages_list_only_their_public_stories(client):
+    section, author = SectionFactory(name="Automotive"), AuthorFactory()
+    mine = published(section=section, authors=[author], tags=["mini"])
+    published()  # another section, author and tag
+    hidden = not_public_stories(section=section)
+    for story in hidden:
+        story.tags.add("mini")
+    for url in [
+        section.get_absolute_url(),
+        "/tags/mini/",
+        author.get_absolute_url(),
+    ]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert list(response.context["stories"]) == [mine], url
+
+
+def test_unknown_section_tag_and_author_answer_404(client):
+    for url in ["/sections/nope/", "/tags/nope/", "/authors/nope/", "/stories/nope/"]:
+        assert client.get(url).status_code == 404
+
+
+def test_healthz(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.content == b"ok\n"
+
+
+# Query budgets: constant whatever the number of stories, tags, entities or
+# authors shown.
+
+
+def many_stories(n, **kwargs):
+    authors = [AuthorFactory(), AuthorFactory()]
+    for _ in range(n):
+        published(
+            authors=authors, lead_image=ImageFactory(), tags=["bmw", "mini"], **kwargs
+        )
+
+
+def test_home_query_budget(client):
+    many_stories(5)
+    assert_budget(client, "/", lambda: many_stories(45), budget=3)
+
+
+def test_section_query_budget(client):
+    section = SectionFactory()
+    many_stories(5, section=section)
+    assert_budget(
+        client,
+        section.get_absolute_url(),
+        lambda: many_stories(45, section=section),
+        budget=4,
+    )
+
+
+def test_tag_query_budget(client):
+    many_stories(5)
+    assert_budget(client, "/tags/bmw/", lambda: many_stories(45), budget=4)
+
+
+def test_author_query_budget(client):
+    author = AuthorFactory()
+    published(authors=[author])
+    url = author.get_absolute_url()
+    assert_budget(
+        client,
+        url,
+        lambda: [published(authors=[author, AuthorFactory()]) for _ in range(49)],
+        budget=4,
+    )
+
+
+def test_story_page_query_budget(client):
+    company = CompanyFactory()
+    article = published(
+        authors=[AuthorFactory()],
+        entities=[company],
+        tags=["one"],
+        lead_image=ImageFactory(),
+    )
+    CorrectionFactory(article=article)
+    published(entities=[company])
+
+    def grow():
+        article.tags.add(*[f"tag {n}" for n in range(29)])
+        for n in range(29):
+            entity = [CompanyFactory, PersonFactory, BrandFactory][n % 3]()
+            article.entity_links.create(entity=entity)
+            article.bylines.create(author=AuthorFactory(), order=n + 1)
+            published(entities=[entity], tags=[f"tag {n}"])
+        CorrectionFactory(article=article)
+
+    assert_budget(client, article.get_absolute_url(), grow, budget=8)
+    assert Tag.objects.count() == 30
