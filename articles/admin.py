@@ -1,12 +1,50 @@
-from django.contrib import admin
-from django.db.models import Count, Prefetch
-from django.http import JsonResponse
-from django.urls import path
+import datetime
+
+import reversion
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Count, Max, Prefetch, Q
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.html import format_html
+from django.views.decorators.http import require_POST
+from reversion.models import Version
 from taggit.models import Tag
 
-from articles.forms import ArticleAdminForm
-from articles.models import Article, Author, Byline, Correction, Image, Section
+from articles import history
+from articles.diff import html_to_text, inline_diff
+from articles.forms import ArticleAdminForm, EditorialCommentForm, PreviewLinkForm
+from articles.models import (
+    Article,
+    Author,
+    Autosave,
+    Byline,
+    Correction,
+    EditingSession,
+    EditorialComment,
+    Image,
+    PreviewLink,
+    Section,
+    SlugRedirect,
+    Transition,
+)
+from articles.views import article_page_queryset, render_article
+from articles.workflow import (
+    Action,
+    WorkflowError,
+    available_actions,
+    can_edit,
+    is_editor,
+    perform,
+)
+
+# Someone whose change form pinged within this time still has the story open.
+PRESENCE_WINDOW = datetime.timedelta(minutes=2)
 
 
 def thumbnail(image, size=120):
@@ -92,15 +130,53 @@ class CorrectionInline(admin.StackedInline):
     extra = 0
     fields = ["text", "published_at"]
 
+    def has_add_permission(self, request, obj=None):
+        # Corrections are appended by editors to stories readers have seen.
+        return (
+            obj is not None
+            and obj.first_published_at is not None
+            and is_editor(request.user)
+        )
+
+    def has_change_permission(self, request, obj=None):
+        return is_editor(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return is_editor(request.user)
+
+
+class EditConflict(Exception):
+    """The story was saved by someone else since this form was opened."""
+
+    def __init__(self, current: Article):
+        super().__init__(f"{current} was saved since it was opened")
+        self.current = current
+
+
+class InReviewFilter(admin.SimpleListFilter):
+    """The review queue: stories waiting for an editor."""
+
+    title = "queue"
+    parameter_name = "queue"
+
+    def lookups(self, request, model_admin):
+        return [("review", "Review queue")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "review":
+            return queryset.filter(status=Article.Status.IN_REVIEW)
+        return queryset
+
 
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
     form = ArticleAdminForm
+    change_form_template = "admin/articles/article/change_form.html"
     list_display = [
         "headline",
         "section",
         "byline",
-        "status",
+        "status_label",
         "published_at",
         "modified_at",
     ]
@@ -110,34 +186,44 @@ class ArticleAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = ["lead_image", "section"]
     readonly_fields = [
+        "status_label",
         "lead_image_preview",
+        "published_at",
+        "updated_at",
         "first_published_at",
+        "withdrawal_notice",
         "created_at",
         "modified_at",
     ]
     inlines = [CorrectionInline]
     show_facets = admin.ShowFacets.NEVER  # facet counts are a COUNT per filter value
-    fieldsets = [
-        (None, {"fields": ["headline", "slug", "dek", "body"]}),
-        (
-            "Placement",
-            {"fields": ["section", "byline_authors", "tags", "linked_entities"]},
-        ),
-        ("Lead image", {"fields": ["lead_image", "lead_image_preview"]}),
-        (
-            "Publication",
-            {
-                "fields": [
-                    "status",
-                    "published_at",
-                    "updated_at",
-                    "first_published_at",
-                    "created_at",
-                    "modified_at",
-                ]
-            },
-        ),
-    ]
+    list_per_page = 50
+
+    def get_fieldsets(self, request, obj=None):
+        publication = [
+            "status_label",
+            "published_at",
+            "updated_at",
+            "first_published_at",
+            "created_at",
+            "modified_at",
+        ]
+        if obj is not None and obj.status == Article.Status.WITHDRAWN:
+            publication.append("withdrawal_notice")
+        if obj is not None and obj.first_published_at and self._editable(request, obj):
+            publication.insert(0, "minor_edit")
+        content = ["headline", "slug", "dek", "body"]
+        if self._editable(request, obj):
+            content.append("base_version")
+        return [
+            (None, {"fields": content}),
+            (
+                "Placement",
+                {"fields": ["section", "byline_authors", "tags", "linked_entities"]},
+            ),
+            ("Lead image", {"fields": ["lead_image", "lead_image_preview"]}),
+            ("Publication", {"fields": publication}),
+        ]
 
     def get_queryset(self, request):
         return (
@@ -148,33 +234,494 @@ class ArticleAdmin(admin.ModelAdmin):
             )
         )
 
+    # Permissions: the rules live in articles.workflow.
+
+    def _editable(self, request, obj):
+        return obj is None or can_edit(request.user, obj)
+
+    def has_change_permission(self, request, obj=None):
+        if obj is None:
+            return super().has_change_permission(request)
+        return can_edit(request.user, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return is_editor(request.user) and super().has_delete_permission(request, obj)
+
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
-        admin_site = self.admin_site
+        admin_site, restore = self.admin_site, self._restore_data(request, obj)
 
         class BoundArticleForm(form):
             def __init__(self, *args, **kwargs):
-                super().__init__(*args, admin_site=admin_site, **kwargs)
+                kwargs.setdefault(
+                    "restore", None if args or kwargs.get("data") else restore
+                )
+                super().__init__(
+                    *args, admin_site=admin_site, user=request.user, **kwargs
+                )
 
         return BoundArticleForm
+
+    def _restore_data(self, request, obj):
+        """What ``?restore=…`` asks to put back in the form: the person's own
+        autosave, or an older version of the story."""
+        which = request.GET.get("restore")
+        if which == "autosave":
+            autosave = Autosave.objects.filter(user=request.user, article=obj).first()
+            return autosave.data if autosave else None
+        if which and which.isdigit() and obj is not None:
+            version = history.versions_of(obj).filter(pk=which).first()
+            return history.snapshot(version).form_initial() if version else None
+        return None
+
+    # List columns
 
     @admin.display(description="Byline")
     def byline(self, article):
         return ", ".join(author.name for author in article.byline_authors) or "—"
 
+    @admin.display(description="Status", ordering="status")
+    def status_label(self, article):
+        label = article.get_status_display()
+        if article.status == Article.Status.PUBLISHED and not article.is_published:
+            when = timezone.localtime(article.published_at)
+            label = f"Scheduled for {when:%d %b %Y %H:%M}"
+        return label
+
     @admin.display(description="Lead image preview")
     def lead_image_preview(self, article):
         return thumbnail(article.lead_image, 360)
 
+    # Read-only displays of the form's own fields, for those who may not edit.
+
+    @admin.display(description="Authors")
+    def byline_authors(self, article):
+        return self.byline(article)
+
+    @admin.display(description="Companies, people and brands")
+    def linked_entities(self, article):
+        return ", ".join(entity.name for entity in article.entities.all()) or "—"
+
+    @admin.display(description="Tags")
+    def tags(self, article):
+        return ", ".join(tag.name for tag in article.tags.all()) or "—"
+
+    # Saving: stale saves, live edits, redirects, bylines, versions, workflow.
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method == "POST" and object_id:
+            current = self.get_object(request, object_id)
+            submitted = request.POST.get("base_version", "")
+            if (
+                current is not None
+                and submitted != str(current.version)
+                and self.has_change_permission(request, current)
+            ):
+                return self.conflict_view(request, current)
+        try:
+            with reversion.create_revision():
+                reversion.set_user(request.user)
+                reversion.set_comment("Saved" if object_id else "Created")
+                return super().changeform_view(
+                    request, object_id, form_url, extra_context
+                )
+        except EditConflict as conflict:
+            return self.conflict_view(request, conflict.current)
+        except WorkflowError as error:
+            messages.error(request, str(error))
+            return redirect(request.path)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            current = Article.objects.select_for_update().get(pk=obj.pk)
+            if form.cleaned_data.get("base_version") != current.version:
+                raise EditConflict(current)
+            obj.version = current.version + 1
+            if current.first_published_at and current.slug != obj.slug:
+                SlugRedirect.objects.filter(old_slug=obj.slug).delete()
+                SlugRedirect.objects.update_or_create(
+                    old_slug=current.slug, defaults={"article": obj}
+                )
+            text_changed = {"headline", "dek", "body"} & set(form.changed_data)
+            if (
+                obj.is_published
+                and text_changed
+                and not form.cleaned_data.get("minor_edit")
+            ):
+                obj.updated_at = timezone.now()
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        article = form.instance
+        author = getattr(request.user, "author", None)
+        if author and not change and not article.bylines.filter(author=author).exists():
+            # A journalist's new story is theirs, so they can go on editing it.
+            Byline.objects.create(
+                article=article, author=author, order=article.bylines.count()
+            )
+        # Bylines and entity links are saved after the story: version them too.
+        reversion.add_to_revision(article)
+        Autosave.objects.filter(user=request.user, article=article).delete()
+        if not change:
+            Autosave.objects.filter(user=request.user, article=None).delete()
+        if action := form.workflow_action():
+            perform(
+                article,
+                action,
+                request.user,
+                comment=form.cleaned_data.get("workflow_comment", ""),
+                publish_at=form.cleaned_data.get("workflow_publish_at"),
+                public_notice=form.cleaned_data.get("workflow_public_notice", ""),
+            )
+            messages.success(
+                request, f"“{article.headline}”: {action.label.lower()} done."
+            )
+
+    def response_change(self, request, obj):
+        if "_workflow" in request.POST:
+            return redirect(reverse("admin:articles_article_change", args=[obj.pk]))
+        return super().response_change(request, obj)
+
+    def conflict_view(self, request, current):
+        """The second person's save met a newer version: show both, keep theirs."""
+        form = self.get_form(request, current, change=True)(
+            data=request.POST, files=request.FILES, instance=current
+        )
+        mine = {
+            "Headline": request.POST.get("headline", ""),
+            "Standfirst": request.POST.get("dek", ""),
+            "Body": html_to_text(request.POST.get("body", "")),
+        }
+        theirs = {
+            "Headline": current.headline,
+            "Standfirst": current.dek,
+            "Body": html_to_text(current.body),
+        }
+        last = (
+            Version.objects.get_for_object(current)
+            .select_related("revision__user")
+            .first()
+        )
+        kept = [
+            (key, value)
+            for key, values in request.POST.lists()
+            if key
+            not in {
+                "csrfmiddlewaretoken",
+                "base_version",
+                "headline",
+                "dek",
+                "body",
+                "_workflow",
+            }
+            for value in values
+        ]
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Someone else saved this story",
+            "opts": self.opts,
+            "original": current,
+            "form": form,
+            "media": self.media + form.media,
+            "saved_by": last.revision.user if last else None,
+            "saved_at": current.modified_at,
+            "changes": [
+                {
+                    "label": label,
+                    "theirs": theirs[label],
+                    "mine": mine[label],
+                    "diff": inline_diff(theirs[label], mine[label]),
+                }
+                for label in mine
+                if mine[label] != theirs[label]
+            ],
+            "kept_fields": kept,
+            "current_version": current.version,
+        }
+        return TemplateResponse(
+            request, "admin/articles/article/conflict.html", context, status=409
+        )
+
+    def render_change_form(
+        self, request, context, add=False, change=False, form_url="", obj=None
+    ):
+        user = request.user
+        if obj is not None:
+            self._record_presence(request, obj)
+            others = (
+                EditingSession.objects.filter(
+                    article=obj, seen_at__gte=timezone.now() - PRESENCE_WINDOW
+                )
+                .exclude(user=user)
+                .select_related("user")
+            )
+            context.update(
+                {
+                    "workflow_actions": available_actions(user, obj)
+                    if self._editable(request, obj)
+                    else [],
+                    "transitions": obj.transitions.select_related("user")[:50],
+                    "comments": obj.comments.select_related("author"),
+                    "comment_form": EditorialCommentForm(),
+                    "others_editing": [session.user for session in others],
+                    "preview_links": obj.preview_links.select_related("created_by")
+                    if is_editor(user)
+                    else [],
+                    "preview_link_form": PreviewLinkForm() if is_editor(user) else None,
+                    "version_count": history.versions_of(obj).count(),
+                }
+            )
+        autosave = Autosave.objects.filter(user=user, article=obj).first()
+        newer = autosave and (obj is None or autosave.saved_at > obj.modified_at)
+        if newer and "restore" not in request.GET:
+            context["autosave"] = autosave
+        context["restored"] = request.GET.get("restore")
+        context["autosave_url"] = reverse("admin:articles_article_autosave")
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def _record_presence(self, request, obj):
+        EditingSession.objects.update_or_create(
+            article=obj, user=request.user, defaults={"seen_at": timezone.now()}
+        )
+
+    # Extra pages: review queue, history, preview, comments, autosave, links.
+
     def get_urls(self):
+        view = self.admin_site.admin_view
         return [
             path(
+                "review-queue/",
+                view(self.review_queue_view),
+                name="articles_article_review_queue",
+            ),
+            path(
                 "tag-autocomplete/",
-                self.admin_site.admin_view(self.tag_autocomplete),
+                view(self.tag_autocomplete),
                 name="articles_article_tag_autocomplete",
+            ),
+            path(
+                "autosave/", view(self.autosave_view), name="articles_article_autosave"
+            ),
+            path(
+                "<path:object_id>/preview/",
+                view(self.preview_view),
+                name="articles_article_preview",
+            ),
+            path(
+                "<path:object_id>/compare/",
+                view(self.compare_view),
+                name="articles_article_compare",
+            ),
+            path(
+                "<path:object_id>/comment/",
+                view(self.comment_view),
+                name="articles_article_comment",
+            ),
+            path(
+                "<path:object_id>/preview-links/",
+                view(self.create_preview_link_view),
+                name="articles_article_preview_link",
+            ),
+            path(
+                "<path:object_id>/preview-links/<int:link_id>/revoke/",
+                view(self.revoke_preview_link_view),
+                name="articles_article_revoke_preview_link",
             ),
             *super().get_urls(),
         ]
+
+    def _get_viewable(self, request, object_id):
+        article = self.get_object(request, object_id)
+        if article is None:
+            raise Http404("No such story.")
+        if not self.has_view_or_change_permission(request, article):
+            raise PermissionDenied
+        return article
+
+    def review_queue_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        stories = (
+            Article.objects.filter(status=Article.Status.IN_REVIEW)
+            .select_related("section")
+            .annotate(
+                submitted_at=Max(
+                    "transitions__created_at",
+                    filter=Q(transitions__action=Action.SUBMIT),
+                )
+            )
+            .order_by("submitted_at", "pk")
+        )
+        submitters = {
+            t.article_id: t.user
+            for t in Transition.objects.filter(
+                article__in=stories, action=Action.SUBMIT
+            )
+            .select_related("user")
+            .order_by("created_at")
+        }
+        rows = [(story, submitters.get(story.pk)) for story in stories]
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Review queue",
+            "opts": self.opts,
+            "rows": rows,
+        }
+        return TemplateResponse(
+            request, "admin/articles/article/review_queue.html", context
+        )
+
+    def history_view(self, request, object_id, extra_context=None):
+        article = self._get_viewable(request, object_id)
+        versions = list(history.versions_of(article))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"History: {article.headline}",
+            "opts": self.opts,
+            "original": article,
+            "versions": versions,
+            "transitions": article.transitions.select_related("user"),
+            "can_restore": self.has_change_permission(request, article),
+        }
+        return TemplateResponse(request, "admin/articles/article/history.html", context)
+
+    def compare_view(self, request, object_id):
+        article = self._get_viewable(request, object_id)
+        versions = history.versions_of(article)
+        try:
+            old = versions.get(pk=request.GET.get("old"))
+            new = versions.get(pk=request.GET.get("new"))
+        except (Version.DoesNotExist, ValueError):
+            messages.error(request, "Choose two versions of this story to compare.")
+            return redirect(
+                reverse("admin:articles_article_history", args=[article.pk])
+            )
+        if old.revision.date_created > new.revision.date_created:
+            old, new = new, old
+        changes = history.compare(history.snapshot(old), history.snapshot(new))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Compare versions: {article.headline}",
+            "opts": self.opts,
+            "original": article,
+            "old": old,
+            "new": new,
+            "changes": changes,
+            "can_restore": self.has_change_permission(request, article),
+        }
+        return TemplateResponse(request, "admin/articles/article/compare.html", context)
+
+    def preview_view(self, request, object_id):
+        """The story as readers will see it, for staff, whatever its state."""
+        article = self._get_viewable(request, object_id)
+        article = article_page_queryset().get(pk=article.pk)
+        return render_article(request, article, preview="staff")
+
+    @method_decorator(require_POST)
+    def comment_view(self, request, object_id):
+        article = self._get_viewable(request, object_id)
+        if not request.user.has_perm("articles.add_editorialcomment"):
+            raise PermissionDenied
+        form = EditorialCommentForm(request.POST)
+        if form.is_valid():
+            EditorialComment.objects.create(
+                article=article, author=request.user, text=form.cleaned_data["text"]
+            )
+            messages.success(request, "Comment added.")
+        else:
+            messages.error(request, "A comment cannot be empty.")
+        return redirect(
+            reverse("admin:articles_article_change", args=[article.pk]) + "#comments"
+        )
+
+    @method_decorator(require_POST)
+    def create_preview_link_view(self, request, object_id):
+        article = self._get_viewable(request, object_id)
+        if not (
+            is_editor(request.user)
+            and request.user.has_perm("articles.add_previewlink")
+        ):
+            raise PermissionDenied
+        form = PreviewLinkForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, "Say who the link is for and how long it lasts.")
+        else:
+            link = PreviewLink.objects.create(
+                article=article,
+                recipient=form.cleaned_data["recipient"],
+                created_by=request.user,
+                expires_at=timezone.now()
+                + datetime.timedelta(hours=form.cleaned_data["valid_for_hours"]),
+            )
+            url = request.build_absolute_uri(link.get_absolute_url())
+            messages.success(request, f"Preview link for {link.recipient}: {url}")
+        return redirect(
+            reverse("admin:articles_article_change", args=[article.pk])
+            + "#preview-links"
+        )
+
+    @method_decorator(require_POST)
+    def revoke_preview_link_view(self, request, object_id, link_id):
+        article = self._get_viewable(request, object_id)
+        if not (
+            is_editor(request.user)
+            and request.user.has_perm("articles.change_previewlink")
+        ):
+            raise PermissionDenied
+        link = get_object_or_404(PreviewLink, pk=link_id, article=article)
+        link.revoked_at = link.revoked_at or timezone.now()
+        link.save(update_fields=["revoked_at"])
+        messages.success(
+            request, f"The preview link for {link.recipient} no longer works."
+        )
+        return redirect(
+            reverse("admin:articles_article_change", args=[article.pk])
+            + "#preview-links"
+        )
+
+    @method_decorator(require_POST)
+    def autosave_view(self, request):
+        """Keep the change form's work in progress; no version, no transition."""
+        article = None
+        if article_id := request.POST.get("article"):
+            article = self.get_object(request, article_id)
+            if article is None or not self.has_change_permission(request, article):
+                return JsonResponse(
+                    {"error": "You cannot edit this story."}, status=403
+                )
+        elif not self.has_add_permission(request):
+            return JsonResponse({"error": "You cannot write stories."}, status=403)
+        data = {
+            "headline": request.POST.get("headline", "")[:200],
+            "slug": request.POST.get("slug", "")[:200],
+            "dek": request.POST.get("dek", "")[:400],
+            "body": request.POST.get("body", "")[:1_000_000],
+        }
+        base_version = request.POST.get("base_version", "")
+        with transaction.atomic():
+            Autosave.objects.update_or_create(
+                user=request.user,
+                article=article,
+                defaults={
+                    "data": data,
+                    "saved_at": timezone.now(),
+                    "base_version": int(base_version) if base_version.isdigit() else 0,
+                },
+            )
+            if article is not None:
+                self._record_presence(request, article)
+        response = {"saved_at": timezone.localtime().strftime("%H:%M:%S")}
+        if article is not None:
+            others = EditingSession.objects.filter(
+                article=article, seen_at__gte=timezone.now() - PRESENCE_WINDOW
+            ).exclude(user=request.user)
+            response["version"] = article.version
+            response["others"] = sorted(
+                s.user.get_full_name() or s.user.username
+                for s in others.select_related("user")
+            )
+        return JsonResponse(response)
 
     def tag_autocomplete(self, request):
         term = request.GET.get("term", "").strip()[:100]
@@ -188,3 +735,35 @@ class ArticleAdmin(admin.ModelAdmin):
                 "pagination": {"more": False},
             }
         )
+
+
+@admin.register(Transition)
+class TransitionAdmin(admin.ModelAdmin):
+    """The audit log: every workflow step, filterable, read-only."""
+
+    list_display = [
+        "created_at",
+        "article",
+        "action_label",
+        "from_status",
+        "to_status",
+        "user",
+        "comment",
+    ]
+    list_filter = ["action", "to_status", "user", "created_at"]
+    list_select_related = ["article", "user"]
+    search_fields = ["article__headline", "comment"]
+    date_hierarchy = "created_at"
+
+    @admin.display(description="Action", ordering="action")
+    def action_label(self, transition):
+        return dict(Action.choices).get(transition.action, transition.action)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -2,8 +2,10 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.urls import reverse
+from django.utils import timezone
 
 from articles.models import Article, Author, Byline
+from articles.workflow import RULES, Action, refusal
 from entities.models import Entity
 
 
@@ -71,6 +73,9 @@ class OrderedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
 
 
 class ArticleAdminForm(forms.ModelForm):
+    """The story form: content, placement, and the workflow step to take
+    with the save (the button pressed)."""
+
     byline_authors = OrderedModelMultipleChoiceField(
         queryset=Author.objects.all(),
         required=False,
@@ -84,30 +89,48 @@ class ArticleAdminForm(forms.ModelForm):
         help_text="The entities this story is about: their pages list it.",
     )
     tags = TagNamesField(required=False)
+    base_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    minor_edit = forms.BooleanField(
+        required=False,
+        label="Minor edit",
+        help_text="A typo or formatting fix: readers are not shown an “Updated” time.",
+    )
+    workflow_comment = forms.CharField(
+        required=False,
+        label="Comment",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Why: required to request changes or to withdraw. "
+        "The authors and the desk see it; readers never do.",
+    )
+    workflow_publish_at = forms.SplitDateTimeField(
+        required=False,
+        label="Publish at",
+        widget=admin.widgets.AdminSplitDateTime,
+        help_text="For Schedule: the newsroom's time.",
+    )
+    workflow_public_notice = forms.CharField(
+        required=False,
+        label="Notice to readers",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="For Withdraw: shown at the story's address (optional).",
+    )
 
     class Meta:
         model = Article
-        fields = [
-            "headline",
-            "slug",
-            "dek",
-            "body",
-            "section",
-            "lead_image",
-            "status",
-            "published_at",
-            "updated_at",
-        ]
+        fields = ["headline", "slug", "dek", "body", "section", "lead_image"]
 
-    def __init__(self, *args, admin_site=admin.site, **kwargs):
+    def __init__(self, *args, admin_site=admin.site, user=None, restore=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
         for name, model_field in (
             ("byline_authors", "authors"),
             ("linked_entities", "entities"),
         ):
-            self.fields[name].widget = AutocompleteSelectMultiple(
+            field = self.fields[name]
+            field.widget = AutocompleteSelectMultiple(
                 Article._meta.get_field(model_field), admin_site
             )
+            field.widget.choices = field.choices
         self.fields["tags"].widget = TagAutocomplete(admin_site)
         if self.instance.pk:
             self.initial.setdefault("byline_authors", self.instance.byline_authors)
@@ -115,6 +138,55 @@ class ArticleAdminForm(forms.ModelForm):
                 "linked_entities", list(self.instance.entities.all())
             )
             self.initial.setdefault("tags", [t.name for t in self.instance.tags.all()])
+        self.initial["base_version"] = self.instance.version if self.instance.pk else 0
+        if restore:
+            # An autosave or an older version, put back in the form for the
+            # person to review and save as a new version.
+            self.initial.update({k: v for k, v in restore.items() if k in self.fields})
+
+    def workflow_action(self):
+        """The workflow button pressed with this save, if any."""
+        value = self.data.get("_workflow")
+        return Action(value) if value in Action.values else None
+
+    def clean(self):
+        cleaned = super().clean()
+        action = self.workflow_action()
+        if self.data.get("_workflow") and action is None:
+            raise forms.ValidationError("Unknown workflow action.", code="bad_action")
+        if action is None:
+            return cleaned
+        if reason := refusal(self.user, self.instance, action):
+            raise forms.ValidationError(reason, code="refused")
+        if (
+            RULES[action].needs_comment
+            and not cleaned.get("workflow_comment", "").strip()
+        ):
+            self.add_error(
+                "workflow_comment",
+                forms.ValidationError(
+                    f"{action.label} needs a comment saying why.",
+                    code="comment_required",
+                ),
+            )
+        if action == Action.SCHEDULE:
+            when = cleaned.get("workflow_publish_at")
+            if when is None:
+                self.add_error(
+                    "workflow_publish_at",
+                    forms.ValidationError(
+                        "Choose the time the story should appear.", code="required"
+                    ),
+                )
+            elif when <= timezone.now():
+                self.add_error(
+                    "workflow_publish_at",
+                    forms.ValidationError(
+                        "A schedule must be in the future; publish it instead.",
+                        code="past",
+                    ),
+                )
+        return cleaned
 
     def _save_m2m(self):
         super()._save_m2m()
@@ -128,3 +200,20 @@ class ArticleAdminForm(forms.ModelForm):
                 article=article, author=author, defaults={"order": order}
             )
         article.entities.set(self.cleaned_data.get("linked_entities", []))
+
+
+class EditorialCommentForm(forms.Form):
+    text = forms.CharField(
+        label="Add a comment",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+    )
+
+
+class PreviewLinkForm(forms.Form):
+    recipient = forms.CharField(
+        max_length=200, help_text="Who the link is for: legal, a source, a partner."
+    )
+    valid_for_hours = forms.IntegerField(
+        min_value=1, max_value=24 * 14, initial=48, label="Valid for (hours)"
+    )

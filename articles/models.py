@@ -1,4 +1,6 @@
+import reversion
 from django.conf import settings
+from django.core import signing
 from django.db import models
 from django.db.models import Prefetch, Q
 from django.urls import reverse
@@ -183,11 +185,26 @@ class Article(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     modified_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(
+        default=1,
+        editable=False,
+        help_text="Raised by every save, so that a stale save is detected.",
+    )
+    withdrawal_notice = models.TextField(
+        blank=True,
+        help_text="Shown to readers at the story's address after it is withdrawn.",
+    )
 
     objects = ArticleQuerySet.as_manager()
 
     class Meta:
         ordering = ["-published_at", "-pk"]
+        permissions = [
+            (
+                "publish_article",
+                "Can publish, schedule, withdraw and request changes to stories",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(status="published") | Q(published_at__isnull=False),
@@ -302,3 +319,175 @@ class Correction(models.Model):
 
     def __str__(self):
         return f"Correction to {self.article} on {self.published_at:%d %b %Y}"
+
+
+class Transition(models.Model):
+    """The audit log: one row per workflow step a story takes."""
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="transitions"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    action = models.CharField(max_length=30)
+    from_status = models.CharField(max_length=20, choices=Article.Status.choices)
+    to_status = models.CharField(max_length=20, choices=Article.Status.choices)
+    comment = models.TextField(blank=True)
+    publish_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["article", "-created_at"])]
+
+    def __str__(self):
+        return f"{self.article}: {self.from_status} → {self.to_status}"
+
+
+class EditorialComment(models.Model):
+    """The desk's internal conversation about a story. Never public."""
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="comments"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    text = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"Comment on {self.article} by {self.author}"
+
+
+class PreviewLinkQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
+
+    def from_token(self, token: str):
+        """The link a token names, or None when the token was not signed here."""
+        try:
+            pk = signing.loads(token, salt=PreviewLink.TOKEN_SALT)
+        except signing.BadSignature:
+            return None
+        return self.select_related("article").filter(pk=pk).first()
+
+
+class PreviewLink(models.Model):
+    """A signed, expiring link that shows a story to someone without an account."""
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="preview_links"
+    )
+    recipient = models.CharField(
+        max_length=200,
+        help_text="Who the link is for: legal, a source, a partner desk.",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = PreviewLinkQuerySet.as_manager()
+    TOKEN_SALT = "articles.previewlink"
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Preview of {self.article} for {self.recipient}"
+
+    def get_absolute_url(self):
+        return reverse("articles:preview", kwargs={"token": self.token})
+
+    @property
+    def token(self):
+        return signing.dumps(self.pk, salt=self.TOKEN_SALT)
+
+    @property
+    def is_active(self):
+        return self.revoked_at is None and self.expires_at > timezone.now()
+
+
+class SlugRedirect(models.Model):
+    """An address a story had before its slug changed; it answers 301."""
+
+    old_slug = models.SlugField(max_length=200, unique=True)
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="slug_redirects"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"{self.old_slug} → {self.article.slug}"
+
+
+class Autosave(models.Model):
+    """Work in progress from the change form, kept per person and story, so
+    that a closed tab or an expired session loses nothing."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, null=True, related_name="autosaves"
+    )
+    data = models.JSONField()
+    base_version = models.PositiveIntegerField(default=0)
+    saved_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "article"],
+                condition=Q(article__isnull=False),
+                name="autosave_one_per_story",
+            ),
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(article__isnull=True),
+                name="autosave_one_new_story",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Autosave by {self.user} at {self.saved_at:%H:%M}"
+
+
+class EditingSession(models.Model):
+    """Who has a story open in the admin, refreshed while the form is open."""
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="editing_sessions"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    seen_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "user"], name="editing_session_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} on {self.article}"
+
+
+# Every save of a story keeps a version of it, with its bylines, entity links
+# and tags (the admin and the workflow open the revisions).
+reversion.register(Byline)
+reversion.register(ArticleEntity)
+reversion.register(TaggedArticle)
+reversion.register(Article, follow=["bylines", "entity_links", "tagged_items"])

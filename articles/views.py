@@ -3,14 +3,16 @@ import logging
 from django.conf import settings
 from django.db import DatabaseError, connection
 from django.db.models import Count, Prefetch, Q
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.template import loader
+from django.template.response import TemplateResponse
+from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import never_cache
-from django.views.generic import DetailView, ListView
+from django.views.generic import ListView
 from taggit.models import Tag
 
-from articles.models import Article, Author, Byline, Section
+from articles.models import Article, Author, Byline, PreviewLink, Section, SlugRedirect
 from entities.models import Entity
 
 logger = logging.getLogger(__name__)
@@ -68,58 +70,97 @@ class AuthorView(StoryListView):
         return super().get_context_data(author=self.author, **kwargs)
 
 
-class ArticleDetailView(DetailView):
-    template_name = "articles/article_detail.html"
-    context_object_name = "article"
-    related_count = 4
+def article_page_queryset():
+    """A story with everything its page shows, in a fixed number of queries."""
+    return Article.objects.select_related("section", "lead_image").prefetch_related(
+        Prefetch("bylines", queryset=Byline.objects.select_related("author")),
+        "tags",
+        Prefetch("entities", queryset=Entity.objects.order_by("kind", "name")),
+        "corrections",
+    )
 
-    def get_queryset(self):
-        return (
-            Article.objects.published()
-            .select_related("section", "lead_image")
-            .prefetch_related(
-                Prefetch("bylines", queryset=Byline.objects.select_related("author")),
-                "tags",
-                Prefetch("entities", queryset=Entity.objects.order_by("kind", "name")),
-                "corrections",
+
+def related_stories(article, count=4):
+    """Public stories sharing the most entities and tags with ``article``."""
+    entity_ids = [entity.pk for entity in article.entities.all()]
+    tag_ids = [tag.pk for tag in article.tags.all()]
+    if not entity_ids and not tag_ids:
+        return Article.objects.none()
+    shared_entities = Q(entity_links__entity__in=entity_ids)
+    shared_tags = Q(tagged_items__tag__in=tag_ids)
+    return (
+        Article.objects.published()
+        .exclude(pk=article.pk)
+        .filter(shared_entities | shared_tags)
+        .annotate(
+            shared=Count("entity_links", filter=shared_entities, distinct=True)
+            + Count("tagged_items", filter=shared_tags, distinct=True)
+        )
+        .for_listing()
+        .order_by("-shared", "-published_at")[:count]
+    )
+
+
+def render_article(request, article, *, preview=None, status=200):
+    """The story page. ``preview`` ("staff" or "link") marks a page that is
+    not public: never indexed, never cached."""
+    entities = list(article.entities.all())
+    context = {
+        "article": article,
+        "entity_groups": [
+            (label, [e for e in entities if e.kind == kind])
+            for kind, label in (
+                (Entity.Kind.COMPANY, "Companies"),
+                (Entity.Kind.PERSON, "People"),
+                (Entity.Kind.BRAND, "Brands"),
             )
-        )
+            if any(e.kind == kind for e in entities)
+        ],
+        "related_stories": related_stories(article),
+        "preview": preview,
+    }
+    response = TemplateResponse(
+        request, "articles/article_detail.html", context, status=status
+    )
+    if preview:
+        patch_cache_control(response, private=True, no_store=True)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
 
-    def get_related_stories(self):
-        article = self.object
-        entity_ids = [entity.pk for entity in article.entities.all()]
-        tag_ids = [tag.pk for tag in article.tags.all()]
-        if not entity_ids and not tag_ids:
-            return Article.objects.none()
-        shared_entities = Q(entity_links__entity__in=entity_ids)
-        shared_tags = Q(tagged_items__tag__in=tag_ids)
-        return (
-            Article.objects.published()
-            .exclude(pk=article.pk)
-            .filter(shared_entities | shared_tags)
-            .annotate(
-                shared=Count("entity_links", filter=shared_entities, distinct=True)
-                + Count("tagged_items", filter=shared_tags, distinct=True)
-            )
-            .for_listing()
-            .order_by("-shared", "-published_at")[: self.related_count]
-        )
 
-    def get_context_data(self, **kwargs):
-        entities = list(self.object.entities.all())
-        return super().get_context_data(
-            entity_groups=[
-                (label, [e for e in entities if e.kind == kind])
-                for kind, label in (
-                    (Entity.Kind.COMPANY, "Companies"),
-                    (Entity.Kind.PERSON, "People"),
-                    (Entity.Kind.BRAND, "Brands"),
-                )
-                if any(e.kind == kind for e in entities)
-            ],
-            related_stories=self.get_related_stories(),
-            **kwargs,
+def article_detail(request, slug):
+    article = article_page_queryset().published().filter(slug=slug).first()
+    if article is not None:
+        return render_article(request, article)
+    # Not public: say why, without giving away drafts.
+    withdrawn = Article.objects.filter(
+        slug=slug, status=Article.Status.WITHDRAWN
+    ).first()
+    if withdrawn is not None:
+        return TemplateResponse(
+            request, "articles/withdrawn.html", {"article": withdrawn}, status=410
         )
+    moved = SlugRedirect.objects.select_related("article").filter(old_slug=slug).first()
+    if moved is not None:
+        return HttpResponsePermanentRedirect(moved.article.get_absolute_url())
+    raise Http404("No such story.")
+
+
+def preview_link(request, token):
+    """A story shown through a signed, expiring link to someone without an
+    account (legal, a source, a partner desk)."""
+    link = PreviewLink.objects.from_token(token)
+    if link is None:
+        raise Http404("No such preview.")
+    if not link.is_active:
+        response = TemplateResponse(
+            request, "articles/preview_expired.html", {"link": link}, status=410
+        )
+        patch_cache_control(response, private=True, no_store=True)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
+    article = article_page_queryset().get(pk=link.article_id)
+    return render_article(request, article, preview="link")
 
 
 @never_cache

@@ -17,4 +17,6 @@ def assert_budget(client, url: str, grow, budget: int) -> None:
     before = queries_for(client, url)
     grow()
     after = queries_for(client, url)
-    assert (before, after) == (budget, budget)
+    assert (before, after) == (budget, budget), (
+        f"{url}: {before} then {after} queries, budget {budget}"
+    )

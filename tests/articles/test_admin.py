@@ -141,7 +141,7 @@ def grow_entities(n):
 @pytest.mark.parametrize(
     ("admin_url", "grow", "budget"),
     [
-        ("admin:articles_article_changelist", grow_articles, 9),
+        ("admin:articles_article_changelist", grow_articles, 10),
         ("admin:articles_image_changelist", grow_articles, 7),
         ("admin:articles_author_changelist", grow_articles, 7),
         ("admin:articles_section_changelist", grow_articles, 7),

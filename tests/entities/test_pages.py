@@ -151,7 +151,7 @@ def test_person_page_query_budget(client):
             RoleFactory(person=person)
             AliasFactory(entity=person)
 
-    assert_budget(client, person.get_absolute_url(), grow, budget=6)
+    assert_budget(client, person.get_absolute_url(), grow, budget=7)
 
 
 def test_brand_page_query_budget(client):
@@ -163,4 +163,4 @@ def test_brand_page_query_budget(client):
         for _ in range(10):
             AliasFactory(entity=brand)
 
-    assert_budget(client, brand.get_absolute_url(), grow, budget=5)
+    assert_budget(client, brand.get_absolute_url(), grow, budget=6)

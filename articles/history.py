@@ -1,0 +1,116 @@
+"""Reading a story's saved versions (kept by django-reversion) back as text."""
+
+from dataclasses import dataclass
+
+from django.contrib.contenttypes.models import ContentType
+from django.utils.safestring import SafeString
+from reversion.models import Version
+from taggit.models import Tag
+
+from articles.diff import html_to_text, inline_diff
+from articles.models import (
+    Article,
+    ArticleEntity,
+    Author,
+    Byline,
+    Image,
+    Section,
+    TaggedArticle,
+)
+from entities.models import Entity
+
+
+def versions_of(article: Article):
+    """Newest first, with who saved each and why."""
+    return Version.objects.get_for_object(article).select_related("revision__user")
+
+
+@dataclass
+class Snapshot:
+    """What a version of a story said, resolved to ids and readable names."""
+
+    fields: dict
+    author_ids: list[int]
+    entity_ids: list[int]
+    tag_names: list[str]
+
+    def form_initial(self) -> dict:
+        """Initial data for the story's admin form: the restore of this version."""
+        return {
+            "headline": self.fields.get("headline", ""),
+            "slug": self.fields.get("slug", ""),
+            "dek": self.fields.get("dek", ""),
+            "body": self.fields.get("body", ""),
+            "section": self.fields.get("section"),
+            "lead_image": self.fields.get("lead_image"),
+            "byline_authors": self.author_ids,
+            "linked_entities": self.entity_ids,
+            "tags": self.tag_names,
+        }
+
+
+def snapshot(version: Version) -> Snapshot:
+    article_id = int(version.object_id)
+    related = version.revision.version_set.select_related("content_type")
+    rows = {Byline: [], ArticleEntity: [], TaggedArticle: []}
+    types = ContentType.objects.get_for_models(*rows)
+    for other in related:
+        for model, content_type in types.items():
+            if other.content_type_id == content_type.pk:
+                data = other.field_dict
+                if data.get("article", data.get("content_object")) == article_id:
+                    rows[model].append(data)
+    bylines = sorted(rows[Byline], key=lambda data: data.get("order", 0))
+    tag_ids = [data["tag"] for data in rows[TaggedArticle]]
+    tag_names = dict(Tag.objects.filter(pk__in=tag_ids).values_list("pk", "name"))
+    return Snapshot(
+        fields=version.field_dict,
+        author_ids=[data["author"] for data in bylines],
+        entity_ids=[data["entity"] for data in rows[ArticleEntity]],
+        tag_names=sorted(tag_names[pk] for pk in tag_ids if pk in tag_names),
+    )
+
+
+@dataclass
+class FieldChange:
+    label: str
+    old: str
+    new: str
+    diff: SafeString
+
+    @property
+    def changed(self) -> bool:
+        return self.old != self.new
+
+
+def _names(model, ids, field="name"):
+    names = dict(model.objects.filter(pk__in=ids).values_list("pk", field))
+    return ", ".join(names.get(pk, f"(deleted #{pk})") for pk in ids)
+
+
+def readable(snap: Snapshot) -> dict[str, str]:
+    fields = snap.fields
+    section = fields.get("section")
+    image = fields.get("lead_image")
+    return {
+        "Headline": fields.get("headline", ""),
+        "Slug": fields.get("slug", ""),
+        "Standfirst": fields.get("dek", ""),
+        "Body": html_to_text(fields.get("body", "")),
+        "Section": _names(Section, [section]) if section else "",
+        "Authors": _names(Author, snap.author_ids),
+        "Companies, people and brands": _names(Entity, sorted(snap.entity_ids)),
+        "Tags": ", ".join(snap.tag_names),
+        "Lead image": _names(Image, [image], "alt_text") if image else "",
+        "Status": dict(Article.Status.choices).get(fields.get("status"), ""),
+    }
+
+
+def compare(old: Snapshot, new: Snapshot) -> list[FieldChange]:
+    before, after = readable(old), readable(new)
+    return [
+        FieldChange(
+            label, before[label], after[label], inline_diff(before[label], after[label])
+        )
+        for label in after
+    ]

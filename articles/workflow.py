@@ -1,0 +1,214 @@
+"""The editorial workflow: who may move a story from one state to another.
+
+    Draft ──Submit for review──▶ In review ──Publish / Schedule──▶ Published
+      ▲                             │                               │
+      └──────Request changes────────┘                           Withdraw
+                                                                    ▼
+                                                                Withdrawn
+
+Each step is one call to ``perform``: inside a transaction, with the story's
+row locked, it checks the rule, moves the story, writes the audit record and a
+version of the story, and only once that has committed sends the emails.
+The admin shows the buttons that ``available_actions`` returns; ``perform``
+refuses everything else, whatever the request said.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+import reversion
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.db import models, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Article, Transition
+
+Status = Article.Status
+
+
+class Action(models.TextChoices):
+    SUBMIT = "submit", "Submit for review"
+    REQUEST_CHANGES = "request_changes", "Request changes"
+    PUBLISH = "publish", "Publish"
+    SCHEDULE = "schedule", "Schedule"
+    WITHDRAW = "withdraw", "Withdraw"
+
+
+@dataclass(frozen=True)
+class Rule:
+    from_statuses: frozenset[str]
+    to_status: str
+    editors_only: bool
+    needs_comment: bool = False
+
+
+RULES = {
+    Action.SUBMIT: Rule(frozenset({Status.DRAFT}), Status.IN_REVIEW, False),
+    Action.REQUEST_CHANGES: Rule(
+        frozenset({Status.IN_REVIEW, Status.PUBLISHED}),
+        Status.DRAFT,
+        True,
+        needs_comment=True,
+    ),
+    Action.PUBLISH: Rule(frozenset({Status.IN_REVIEW}), Status.PUBLISHED, True),
+    Action.SCHEDULE: Rule(frozenset({Status.IN_REVIEW}), Status.PUBLISHED, True),
+    Action.WITHDRAW: Rule(
+        frozenset({Status.PUBLISHED}), Status.WITHDRAWN, True, needs_comment=True
+    ),
+}
+
+PAST_TENSE = {
+    Action.SUBMIT: "submitted for review",
+    Action.REQUEST_CHANGES: "sent back with requested changes",
+    Action.PUBLISH: "published",
+    Action.SCHEDULE: "scheduled",
+    Action.WITHDRAW: "withdrawn",
+}
+
+
+class WorkflowError(Exception):
+    """A step that the rules refuse; the message is meant for the person."""
+
+
+def is_editor(user) -> bool:
+    return user.is_active and user.has_perm("articles.publish_article")
+
+
+def is_author(user, article: Article) -> bool:
+    return article.pk is not None and article.bylines.filter(author__user=user).exists()
+
+
+def can_edit(user, article: Article) -> bool:
+    """Editors edit any story in any state; journalists only their own drafts."""
+    if is_editor(user):
+        return user.has_perm("articles.change_article")
+    return (
+        user.has_perm("articles.change_article")
+        and article.status == Status.DRAFT
+        and is_author(user, article)
+    )
+
+
+def refusal(user, article: Article, action: Action) -> str | None:
+    """Why ``user`` may not take ``action`` on ``article`` now, or None."""
+    rule = RULES[action]
+    if rule.editors_only and not is_editor(user):
+        return f"Only editors may {action.label.lower()}."
+    if action == Action.SUBMIT and not (is_editor(user) or can_edit(user, article)):
+        return "Only the story's authors may submit it for review."
+    if article.status not in rule.from_statuses:
+        return (
+            f"A story that is {article.get_status_display().lower()} "
+            f"cannot be {PAST_TENSE[action]}."
+        )
+    if action == Action.REQUEST_CHANGES and article.is_published:
+        return "A published story is withdrawn, not sent back."
+    if action == Action.WITHDRAW and not article.is_published:
+        # A scheduled story that is not yet public goes back to the desk.
+        return "Only a story readers can see can be withdrawn; send it back instead."
+    return None
+
+
+def available_actions(user, article: Article) -> list[Action]:
+    if article.pk is None:
+        return []
+    return [action for action in Action if refusal(user, article, action) is None]
+
+
+def perform(
+    article: Article,
+    action: Action | str,
+    user,
+    *,
+    comment: str = "",
+    publish_at: datetime.datetime | None = None,
+    public_notice: str = "",
+) -> Transition:
+    """Take one workflow step, or raise WorkflowError and change nothing."""
+    action = Action(action)
+    rule = RULES[action]
+    comment = comment.strip()
+    if rule.needs_comment and not comment:
+        raise WorkflowError(f"{action.label} needs a comment saying why.")
+    now = timezone.now()
+    if action == Action.SCHEDULE:
+        if publish_at is None:
+            raise WorkflowError("Choose the time the story should appear.")
+        if publish_at <= now:
+            raise WorkflowError("A schedule must be in the future; publish it instead.")
+
+    with transaction.atomic(), reversion.create_revision():
+        locked = Article.objects.select_for_update().get(pk=article.pk)
+        if reason := refusal(user, locked, action):
+            raise WorkflowError(reason)
+        from_status = locked.status
+        locked.status = rule.to_status
+        if action == Action.PUBLISH:
+            locked.published_at = now
+        elif action == Action.SCHEDULE:
+            locked.published_at = publish_at
+        elif action == Action.REQUEST_CHANGES:
+            # Back to the desk: a story that was scheduled loses its slot.
+            locked.published_at = None
+        elif action == Action.WITHDRAW:
+            locked.withdrawal_notice = public_notice.strip()
+        locked.version += 1
+        locked.save()
+        transition = Transition.objects.create(
+            article=locked,
+            user=user,
+            action=action,
+            from_status=from_status,
+            to_status=locked.status,
+            comment=comment,
+            publish_at=locked.published_at if action == Action.SCHEDULE else None,
+            created_at=now,
+        )
+        reversion.set_user(user)
+        reversion.set_comment(action.label)
+        transaction.on_commit(lambda: notify(transition))
+
+    # The caller's copy reflects the new state.
+    article.refresh_from_db()
+    return transition
+
+
+def notify(transition: Transition) -> None:
+    """Email the people who need to know about a workflow step."""
+    article = transition.article
+    action = Action(transition.action)
+    if action == Action.SUBMIT:
+        recipients = get_user_model().objects.filter(
+            is_active=True, groups__name="Editors"
+        )
+    elif action in {Action.REQUEST_CHANGES, Action.SCHEDULE, Action.PUBLISH}:
+        recipients = get_user_model().objects.filter(
+            is_active=True, author__bylines__article=article
+        )
+    else:
+        return
+    addresses = sorted(
+        {user.email for user in recipients.exclude(email="") if user != transition.user}
+    )
+    if not addresses:
+        return
+    actor = transition.user.get_full_name() or transition.user.username
+    lines = [f"{actor} {PAST_TENSE[action]} “{article.headline}”."]
+    if action == Action.SCHEDULE:
+        when = timezone.localtime(article.published_at)
+        lines.append(f"It will appear on {when:%d %B %Y at %H:%M} ({when.tzname()}).")
+    if transition.comment:
+        lines += ["", "Comment:", transition.comment]
+    lines += [
+        "",
+        f"Open it: {reverse('admin:articles_article_change', args=[article.pk])}",
+    ]
+    send_mail(
+        subject=f"[{settings.NEWSROOM_NAME}] {article.headline}: {PAST_TENSE[action]}",
+        message="\n".join(lines),
+        from_email=None,
+        recipient_list=addresses,
+    )
