@@ -42,6 +42,14 @@ from articles.workflow import (
     is_editor,
     perform,
 )
+from entities.mentions import (
+    detect_mentions,
+    mentions_in,
+    record_suggestions,
+    stale_titles,
+)
+from entities.mentions import dismiss as dismiss_suggestion
+from entities.models import Entity, MentionSuggestion
 
 # Someone whose change form pinged within this time still has the story open.
 PRESENCE_WINDOW = datetime.timedelta(minutes=2)
@@ -360,6 +368,9 @@ class ArticleAdmin(admin.ModelAdmin):
             Byline.objects.create(
                 article=article, author=author, order=article.bylines.count()
             )
+        # What the story mentions now: suggestions, and links when the
+        # newsroom auto-accepts clear mentions.
+        record_suggestions(article)
         # Bylines and entity links are saved after the story: version them too.
         reversion.add_to_revision(article)
         Autosave.objects.filter(user=request.user, article=article).delete()
@@ -470,6 +481,13 @@ class ArticleAdmin(admin.ModelAdmin):
                     else [],
                     "preview_link_form": PreviewLinkForm() if is_editor(user) else None,
                     "version_count": history.versions_of(obj).count(),
+                    "stale_title_warnings": stale_titles(
+                        "\n".join([obj.headline, obj.dek, html_to_text(obj.body)]),
+                        mentions_in(obj),
+                        timezone.localdate(obj.published_at)
+                        if obj.published_at
+                        else timezone.localdate(),
+                    ),
                 }
             )
         autosave = Autosave.objects.filter(user=user, article=obj).first()
@@ -478,6 +496,7 @@ class ArticleAdmin(admin.ModelAdmin):
             context["autosave"] = autosave
         context["restored"] = request.GET.get("restore")
         context["autosave_url"] = reverse("admin:articles_article_autosave")
+        context["mentions_url"] = reverse("admin:articles_article_mentions")
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def _record_presence(self, request, obj):
@@ -502,6 +521,14 @@ class ArticleAdmin(admin.ModelAdmin):
             ),
             path(
                 "autosave/", view(self.autosave_view), name="articles_article_autosave"
+            ),
+            path(
+                "mentions/", view(self.mentions_view), name="articles_article_mentions"
+            ),
+            path(
+                "<path:object_id>/mentions/<int:entity_id>/dismiss/",
+                view(self.dismiss_mention_view),
+                name="articles_article_dismiss_mention",
             ),
             path(
                 "<path:object_id>/preview/",
@@ -530,6 +557,74 @@ class ArticleAdmin(admin.ModelAdmin):
             ),
             *super().get_urls(),
         ]
+
+    @method_decorator(require_POST)
+    def mentions_view(self, request):
+        """Live mention detection for the change form, while someone types."""
+        if not (
+            self.has_add_permission(request) or self.has_change_permission(request)
+        ):
+            raise PermissionDenied
+        article = None
+        if article_id := request.POST.get("article"):
+            article = self.get_object(request, article_id)
+        headline = request.POST.get("headline", "")[:1000]
+        dek = request.POST.get("dek", "")[:2000]
+        body = request.POST.get("body", "")[:1_000_000]
+        mentions = detect_mentions(headline, dek, body)
+        ids = {pk for mention in mentions for pk in mention.entity_ids}
+        entities = Entity.objects.in_bulk(ids)
+        linked, dismissed = set(), set()
+        if article is not None:
+            linked = set(article.entity_links.values_list("entity_id", flat=True))
+            dismissed = set(
+                article.suggestions.filter(
+                    state=MentionSuggestion.State.DISMISSED
+                ).values_list("entity_id", flat=True)
+            )
+        on = (
+            timezone.localdate(article.published_at)
+            if article is not None and article.published_at
+            else timezone.localdate()
+        )
+        text = "\n".join([headline, dek, html_to_text(body)])
+        return JsonResponse(
+            {
+                "mentions": [
+                    {
+                        "entities": [
+                            {
+                                "id": pk,
+                                "name": entities[pk].name,
+                                "kind": entities[pk].get_kind_display(),
+                                "linked": pk in linked,
+                                "dismissed": pk in dismissed,
+                            }
+                            for pk in mention.entity_ids
+                            if pk in entities
+                        ],
+                        "count": mention.count,
+                        "words": mention.words,
+                        "ambiguous": mention.ambiguous,
+                    }
+                    for mention in mentions
+                ],
+                "warnings": stale_titles(text, mentions, on),
+            }
+        )
+
+    @method_decorator(require_POST)
+    def dismiss_mention_view(self, request, object_id, entity_id):
+        """Remember that this story does not mean this entity."""
+        article = self._get_viewable(request, object_id)
+        if not self.has_change_permission(request, article):
+            raise PermissionDenied
+        entity = get_object_or_404(Entity, pk=entity_id)
+        suggestion, _ = MentionSuggestion.objects.get_or_create(
+            article=article, entity=entity
+        )
+        dismiss_suggestion(suggestion)
+        return JsonResponse({"dismissed": entity.pk})
 
     def _get_viewable(self, request, object_id):
         article = self.get_object(request, object_id)

@@ -55,7 +55,13 @@ COMPANIES = [
     {
         "slug": "bmw-group",
         "name": "BMW Group",
-        "aliases": [("BMW AG", False), ("Bayerische Motoren Werke", False)],
+        # "BMW" alone names the group in most business copy, and the car brand
+        # too: detection offers the choice instead of guessing.
+        "aliases": [
+            ("BMW AG", False),
+            ("Bayerische Motoren Werke", False),
+            ("BMW", True),
+        ],
         "country": "Germany",
         "headquarters": "Munich",
         "founded": 1916,
@@ -73,6 +79,8 @@ COMPANIES = [
         "name": "Great Wall Motor",
         # "GWM" only in capitals: lower-case it is not the company.
         "aliases": [("Great Wall", False), ("GWM", True)],
+        # The landmark is not the carmaker.
+        "not_this": ["Great Wall of China"],
         "country": "China",
         "headquarters": "Baoding",
         "founded": 1984,
@@ -185,6 +193,8 @@ ROLES = [
         "person": "harald-krueger",
         "company": "bmw-group",
         "title": "Chairman of the Board of Management",
+        # How the press usually puts it.
+        "press_titles": "CEO, chief executive, chairman",
         "start_date": datetime.date(2015, 5, 13),
         "end_date": datetime.date(2019, 8, 15),
     },

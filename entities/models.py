@@ -148,6 +148,12 @@ class Role(models.Model):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="roles")
     company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="roles")
     title = models.CharField(max_length=200)
+    press_titles = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Other ways stories name this title, comma-separated "
+        "(“CEO, chief executive”), for the stale-title check.",
+    )
     start_date = models.DateField(null=True, blank=True)
     end_date = models.DateField(null=True, blank=True)
 
@@ -162,10 +168,18 @@ class Role(models.Model):
 
     @property
     def is_current(self):
-        today = timezone.localdate()
-        return (self.start_date is None or self.start_date <= today) and (
-            self.end_date is None or self.end_date >= today
+        return self.held_on(timezone.localdate())
+
+    def held_on(self, day) -> bool:
+        return (self.start_date is None or self.start_date <= day) and (
+            self.end_date is None or self.end_date >= day
         )
+
+    @property
+    def all_titles(self) -> list[str]:
+        return [self.title] + [
+            t.strip() for t in self.press_titles.split(",") if t.strip()
+        ]
 
 
 class CompanyRelationship(models.Model):
@@ -232,3 +246,94 @@ class CompanyRelationship(models.Model):
     def wording_for(self, company):
         first, second = self.WORDING[self.kind]
         return first if company.pk == self.from_company_id else second
+
+
+class ExclusionPhrase(models.Model):
+    """Words that contain an entity's name but are not about it
+    ("Great Wall of China" is not Great Wall Motor)."""
+
+    entity = models.ForeignKey(
+        Entity, on_delete=models.CASCADE, related_name="exclusion_phrases"
+    )
+    phrase = models.CharField(max_length=200)
+
+    class Meta:
+        verbose_name = "“not this” phrase"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["entity", "phrase"], name="exclusion_phrase_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return self.phrase
+
+
+class DetectionSettings(models.Model):
+    """The newsroom's one row of mention-detection settings.
+
+    ``index_version`` goes up whenever a name, alias or “not this” phrase
+    changes, so that every app server rebuilds its matcher.
+    """
+
+    auto_accept = models.BooleanField(
+        "auto-accept unambiguous mentions",
+        default=False,
+        help_text="Link a story to every entity it clearly mentions when it is "
+        "saved, without waiting for someone to accept the suggestion.",
+    )
+    index_version = models.PositiveBigIntegerField(default=1, editable=False)
+
+    class Meta:
+        verbose_name = "mention detection settings"
+        verbose_name_plural = "mention detection settings"
+
+    def __str__(self):
+        return "Mention detection settings"
+
+    @classmethod
+    def load(cls):
+        settings, _ = cls.objects.get_or_create(pk=1)
+        return settings
+
+    @classmethod
+    def bump_index_version(cls):
+        cls.objects.get_or_create(pk=1)
+        cls.objects.filter(pk=1).update(index_version=models.F("index_version") + 1)
+
+
+class MentionSuggestion(models.Model):
+    """An entity that detection found in a story, and what the desk decided."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Suggested"
+        ACCEPTED = "accepted", "Accepted"
+        DISMISSED = "dismissed", "Dismissed"
+
+    article = models.ForeignKey(
+        "articles.Article", on_delete=models.CASCADE, related_name="suggestions"
+    )
+    entity = models.ForeignKey(
+        Entity, on_delete=models.CASCADE, related_name="suggestions"
+    )
+    state = models.CharField(
+        max_length=10, choices=State.choices, default=State.PENDING
+    )
+    matched_words = models.JSONField(default=list)
+    count = models.PositiveIntegerField(default=0)
+    ambiguous = models.BooleanField(
+        default=False,
+        help_text="The words also name other entities: a person must choose.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "entity"], name="suggestion_unique"
+            ),
+        ]
+        indexes = [models.Index(fields=["article", "state"])]
+
+    def __str__(self):
+        return f"{self.entity} in {self.article}"

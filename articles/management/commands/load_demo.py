@@ -35,7 +35,15 @@ from articles.models import (
     Transition,
 )
 from articles.richtext import sanitize_html
-from entities.models import Alias, Brand, Company, CompanyRelationship, Person, Role
+from entities.models import (
+    Alias,
+    Brand,
+    Company,
+    CompanyRelationship,
+    ExclusionPhrase,
+    Person,
+    Role,
+)
 
 # Short, common words: a demo password should be easy to read out and type.
 # Kept as a paragraph: one word per line would take sixty lines to say little.
@@ -221,7 +229,11 @@ class Command(BaseCommand):
                 "Roles",
                 Role,
                 {"person": person, "company": company, "title": spec["title"]},
-                {"start_date": spec["start_date"], "end_date": spec["end_date"]},
+                {
+                    "start_date": spec["start_date"],
+                    "end_date": spec["end_date"],
+                    "press_titles": spec.get("press_titles", ""),
+                },
             )
 
         for spec in demo.RELATIONSHIPS:
@@ -247,7 +259,7 @@ class Command(BaseCommand):
         values = {
             k: v
             for k, v in spec.items()
-            if k not in {"slug", "aliases"} and v is not None
+            if k not in {"slug", "aliases", "not_this"} and v is not None
         }
         entity = self.sync(label, model, {"slug": spec["slug"]}, values)
         for name, case_sensitive in spec["aliases"]:
@@ -256,6 +268,13 @@ class Command(BaseCommand):
                 Alias,
                 {"entity": entity, "name": name},
                 {"case_sensitive": case_sensitive},
+            )
+        for phrase in spec.get("not_this", []):
+            self.sync(
+                "“Not this” phrases",
+                ExclusionPhrase,
+                {"entity": entity, "phrase": phrase},
+                {},
             )
         return entity
 

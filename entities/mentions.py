@@ -1,0 +1,175 @@
+"""From detected mentions to suggestions and links on a story."""
+
+import datetime
+
+from django.db import transaction
+
+from articles.diff import html_to_text
+from articles.models import Article, ArticleEntity
+from entities.detection import Mention, current_index, fold
+from entities.models import DetectionSettings, MentionSuggestion, Role
+
+State = MentionSuggestion.State
+
+
+def detect_mentions(headline: str, dek: str, body_html: str) -> list[Mention]:
+    return current_index().find(headline, dek, html_to_text(body_html))
+
+
+def mentions_in(article: Article) -> list[Mention]:
+    return detect_mentions(article.headline, article.dek, article.body)
+
+
+def per_entity(mentions: list[Mention]) -> dict[int, tuple[int, list[str], bool]]:
+    """Mentions folded per entity: (count, words, ambiguous). An entity is
+    ambiguous only when every mention of it could also be another entity."""
+    found: dict[int, tuple[int, list[str], bool]] = {}
+    for mention in mentions:
+        for entity_id in mention.entity_ids:
+            count, words, ambiguous = found.get(entity_id, (0, [], True))
+            found[entity_id] = (
+                count + mention.count,
+                words + [w for w in mention.words if w not in words],
+                ambiguous and mention.ambiguous,
+            )
+    return found
+
+
+@transaction.atomic
+def record_suggestions(
+    article: Article,
+    mentions: list[Mention] | None = None,
+    *,
+    link_unambiguous: bool | None = None,
+) -> dict[str, int]:
+    """Bring the story's suggestions in line with what it mentions now.
+
+    A dismissal is remembered; a pending suggestion that is no longer
+    mentioned goes away. With ``link_unambiguous`` (by default, the
+    newsroom's auto-accept setting), clear mentions are linked at once.
+    Returns counts: found, linked (newly), pending, dismissed.
+    """
+    if mentions is None:
+        mentions = mentions_in(article)
+    if link_unambiguous is None:
+        link_unambiguous = DetectionSettings.load().auto_accept
+    existing = {s.entity_id: s for s in article.suggestions.all()}
+    linked = set(article.entity_links.values_list("entity_id", flat=True))
+    summary = {"found": 0, "linked": 0, "pending": 0, "dismissed": 0}
+    found = per_entity(mentions)
+    for entity_id, (count, words, ambiguous) in found.items():
+        summary["found"] += 1
+        suggestion = existing.get(entity_id) or MentionSuggestion(
+            article=article, entity_id=entity_id
+        )
+        suggestion.count, suggestion.matched_words = count, words
+        suggestion.ambiguous = ambiguous
+        if entity_id in linked:
+            suggestion.state = State.ACCEPTED
+        elif suggestion.state == State.ACCEPTED:
+            # Someone removed the link by hand: that is a dismissal.
+            suggestion.state = State.DISMISSED
+        elif suggestion.state == State.PENDING and link_unambiguous and not ambiguous:
+            ArticleEntity.objects.get_or_create(article=article, entity_id=entity_id)
+            suggestion.state = State.ACCEPTED
+            summary["linked"] += 1
+        suggestion.save()
+        if suggestion.state in (State.PENDING, State.DISMISSED):
+            summary[suggestion.state] += 1
+    article.suggestions.filter(state=State.PENDING).exclude(
+        entity_id__in=found
+    ).delete()
+    return summary
+
+
+def accept(suggestion: MentionSuggestion) -> None:
+    with transaction.atomic():
+        ArticleEntity.objects.get_or_create(
+            article_id=suggestion.article_id, entity_id=suggestion.entity_id
+        )
+        suggestion.state = State.ACCEPTED
+        suggestion.save(update_fields=["state", "updated_at"])
+
+
+def dismiss(suggestion: MentionSuggestion) -> None:
+    suggestion.state = State.DISMISSED
+    suggestion.save(update_fields=["state", "updated_at"])
+
+
+# How far before or after a person's name a title still describes them
+# ("BMW CEO Harald Krueger", "Krueger, BMW's chief executive").
+TITLE_WINDOW_BEFORE, TITLE_WINDOW_AFTER = 60, 60
+
+
+def stale_titles(text: str, mentions: list[Mention], on: datetime.date) -> list[str]:
+    """Warnings for people called by a title they no longer held on ``on``.
+
+    ``text`` is the story's plain text (headline, standfirst, body).
+    """
+    person_ids = {m.entity_ids[0] for m in mentions if not m.ambiguous}
+    roles = Role.objects.filter(person_id__in=person_ids).select_related(
+        "person", "company"
+    )
+    by_person = {}
+    for role in roles:
+        by_person.setdefault(role.person_id, []).append(role)
+    folded_text = fold(text).lower()
+    warnings = []
+    for mention in mentions:
+        if mention.ambiguous or mention.entity_ids[0] not in by_person:
+            continue
+        person_roles = by_person[mention.entity_ids[0]]
+        held = {
+            title.lower()
+            for role in person_roles
+            if role.held_on(on)
+            for title in role.all_titles
+        }
+        for role in person_roles:
+            if role.held_on(on) or (role.start_date and role.start_date > on):
+                continue
+            for word in mention.words:
+                for title in role.all_titles:
+                    folded_title = fold(title).lower()
+                    if folded_title in held:
+                        continue
+                    if _title_near(folded_text, fold(word).lower(), folded_title):
+                        warnings.append(
+                            f"“{title}” for {role.person.name}: that role at "
+                            f"{role.company.name} ran {_span(role)}, but this "
+                            f"story is dated {on:%-d %B %Y}."
+                        )
+                        break
+                else:
+                    continue
+                break
+    return list(dict.fromkeys(warnings))
+
+
+def _title_near(text: str, name: str, title: str) -> bool:
+    start = text.find(name)
+    while start != -1:
+        before = text[max(0, start - TITLE_WINDOW_BEFORE) : start]
+        after = text[start + len(name) : start + len(name) + TITLE_WINDOW_AFTER]
+        if _has_words(before, title) or _has_words(after, title):
+            return True
+        start = text.find(name, start + 1)
+    return False
+
+
+def _has_words(text: str, words: str) -> bool:
+    at = text.find(words)
+    while at != -1:
+        end = at + len(words)
+        if (at == 0 or not text[at - 1].isalnum()) and (
+            end == len(text) or not text[end].isalnum()
+        ):
+            return True
+        at = text.find(words, at + 1)
+    return False
+
+
+def _span(role: Role) -> str:
+    start = f"{role.start_date:%-d %B %Y}" if role.start_date else "?"
+    end = f"{role.end_date:%-d %B %Y}" if role.end_date else "today"
+    return f"from {start} to {end}"

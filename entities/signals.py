@@ -1,0 +1,18 @@
+"""Keep every process's mention matcher in step with the entities.
+
+A name, alias or “not this” phrase that is saved or deleted raises
+DetectionSettings.index_version; each process rebuilds its matcher when it
+next sees a new version (entities.detection.current_index).
+"""
+
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from entities.models import Alias, DetectionSettings, Entity, ExclusionPhrase
+
+
+@receiver(post_save)
+@receiver(post_delete)
+def entity_names_changed(sender, instance, **kwargs):
+    if isinstance(instance, Entity | Alias | ExclusionPhrase):
+        DetectionSettings.bump_index_version()
