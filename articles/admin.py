@@ -45,11 +45,12 @@ from articles.workflow import (
 from entities.mentions import (
     detect_mentions,
     mentions_in,
+    record_quotes,
     record_suggestions,
     stale_titles,
 )
 from entities.mentions import dismiss as dismiss_suggestion
-from entities.models import Entity, MentionSuggestion
+from entities.models import Entity, MentionSuggestion, Quote
 
 # Someone whose change form pinged within this time still has the story open.
 PRESENCE_WINDOW = datetime.timedelta(minutes=2)
@@ -153,6 +154,26 @@ class CorrectionInline(admin.StackedInline):
         return is_editor(request.user)
 
 
+class QuoteInline(admin.TabularInline):
+    """Words the story attributes to people: detected ones wait for the desk
+    to confirm them; editors can attribute a quote by hand."""
+
+    model = Quote
+    extra = 0
+    fields = ["person", "text", "confirmed"]
+    autocomplete_fields = ["person"]
+    verbose_name_plural = "quotes (confirmed ones appear on the person's page)"
+
+    def has_add_permission(self, request, obj=None):
+        return is_editor(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return is_editor(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return is_editor(request.user)
+
+
 class EditConflict(Exception):
     """The story was saved by someone else since this form was opened."""
 
@@ -203,7 +224,7 @@ class ArticleAdmin(admin.ModelAdmin):
         "created_at",
         "modified_at",
     ]
-    inlines = [CorrectionInline]
+    inlines = [QuoteInline, CorrectionInline]
     show_facets = admin.ShowFacets.NEVER  # facet counts are a COUNT per filter value
     list_per_page = 50
 
@@ -371,6 +392,7 @@ class ArticleAdmin(admin.ModelAdmin):
         # What the story mentions now: suggestions, and links when the
         # newsroom auto-accepts clear mentions.
         record_suggestions(article)
+        record_quotes(article)
         # Bylines and entity links are saved after the story: version them too.
         reversion.add_to_revision(article)
         Autosave.objects.filter(user=request.user, article=article).delete()

@@ -2,18 +2,27 @@ import logging
 
 from django.conf import settings
 from django.db import DatabaseError, connection
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch, Q, Subquery
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.template import loader
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import never_cache
 from django.views.generic import ListView
 from taggit.models import Tag
 
-from articles.models import Article, Author, Byline, PreviewLink, Section, SlugRedirect
-from entities.models import Entity
+from articles.models import (
+    Article,
+    ArticleEntity,
+    Author,
+    Byline,
+    PreviewLink,
+    Section,
+    SlugRedirect,
+)
+from entities.models import Entity, Role
 
 logger = logging.getLogger(__name__)
 
@@ -101,10 +110,38 @@ def related_stories(article, count=4):
     )
 
 
+def attach_roles_as_of(article_id, entities, when) -> None:
+    """Give each person in ``entities`` the role they held on ``when``
+    (``role_then``), and whether it has ended since (``role_is_past``): the
+    panel says "then chairman of BMW AG" even after the term ended."""
+    day = timezone.localdate(when)
+    people = [e for e in entities if e.kind == Entity.Kind.PERSON]
+    # One query, made even when the story names nobody, keeps the page's
+    # query count fixed.
+    roles = Role.objects.filter(
+        person_id__in=Subquery(
+            ArticleEntity.objects.filter(article_id=article_id).values("entity_id")
+        )
+    ).select_related("company")
+    held = {}
+    for role in roles:
+        if role.held_on(day):
+            held.setdefault(role.person_id, role)
+    today = timezone.localdate()
+    for person in people:
+        person.role_then = held.get(person.pk)
+        person.role_is_past = bool(
+            person.role_then
+            and person.role_then.end_date
+            and person.role_then.end_date < today
+        )
+
+
 def render_article(request, article, *, preview=None, status=200):
     """The story page. ``preview`` ("staff" or "link") marks a page that is
     not public: never indexed, never cached."""
     entities = list(article.entities.all())
+    attach_roles_as_of(article.pk, entities, article.published_at or timezone.now())
     context = {
         "article": article,
         "entity_groups": [

@@ -1,13 +1,24 @@
-from django.contrib import admin
-from django.db.models import Count
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.db.models import Count, Exists, OuterRef
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
 
+from articles.models import ArticleEntity
+from entities.merging import MergeError, merge_entities
 from entities.models import (
     Alias,
     Brand,
     Company,
     CompanyRelationship,
+    DetectionSettings,
     Entity,
+    EntityEvent,
+    ExclusionPhrase,
+    MentionSuggestion,
     Person,
+    Quote,
     Role,
 )
 
@@ -16,6 +27,85 @@ class AliasInline(admin.TabularInline):
     model = Alias
     extra = 1
     fields = ["name", "case_sensitive"]
+
+
+class ExclusionPhraseInline(admin.TabularInline):
+    model = ExclusionPhrase
+    extra = 0
+    verbose_name_plural = "“not this” phrases (known false positives)"
+
+
+class EventInline(admin.StackedInline):
+    model = EntityEvent
+    extra = 0
+    fields = ["date", "title", "description", "stories"]
+    autocomplete_fields = ["stories"]
+
+
+class MentionedFilter(admin.SimpleListFilter):
+    title = "coverage"
+    parameter_name = "mentioned"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Linked to stories"), ("no", "No story mentions it")]
+
+    def queryset(self, request, queryset):
+        linked = Exists(ArticleEntity.objects.filter(entity=OuterRef("pk")))
+        if self.value() == "yes":
+            return queryset.filter(linked)
+        if self.value() == "no":
+            return queryset.exclude(linked)
+        return queryset
+
+
+@admin.action(description="Merge the selected duplicates into one…")
+def merge_selected(modeladmin, request, queryset):
+    """Editors pick which entity to keep; the others are merged into it."""
+    if not request.user.has_perm(f"entities.delete_{modeladmin.opts.model_name}"):
+        modeladmin.message_user(
+            request, "Only editors can merge entities.", messages.ERROR
+        )
+        return None
+    chosen = list(queryset.order_by("name"))
+    if len(chosen) < 2:
+        modeladmin.message_user(
+            request, "Select at least two entities to merge.", messages.WARNING
+        )
+        return None
+    keep_id = request.POST.get("keep")
+    if keep_id and request.POST.get("confirm") == "yes":
+        keep = next((e for e in chosen if str(e.pk) == keep_id), None)
+        if keep is None:
+            modeladmin.message_user(
+                request, "Choose one of them to keep.", messages.ERROR
+            )
+            return None
+        try:
+            for duplicate in chosen:
+                if duplicate.pk != keep.pk:
+                    merge_entities(keep, duplicate)
+        except MergeError as error:
+            modeladmin.message_user(request, str(error), messages.ERROR)
+            return None
+        modeladmin.message_user(
+            request,
+            f"Merged {len(chosen) - 1} into {keep.name}: their stories, aliases, "
+            "roles, relationships, quotes and events now belong to it, and their "
+            "old addresses redirect to it.",
+            messages.SUCCESS,
+        )
+        return None
+    return TemplateResponse(
+        request,
+        "admin/entities/merge_confirmation.html",
+        {
+            **modeladmin.admin_site.each_context(request),
+            "title": "Merge duplicates",
+            "opts": modeladmin.opts,
+            "entities": chosen,
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
+        },
+    )
 
 
 class StoryCountMixin:
@@ -40,9 +130,10 @@ class EntityAdminBase(StoryCountMixin, admin.ModelAdmin):
     search_fields = ["name", "aliases__name"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["image"]
-    inlines = [AliasInline]
+    inlines = [AliasInline, ExclusionPhraseInline, EventInline]
     list_display = ["name", "country", "story_count"]
-    list_filter = ["country"]
+    list_filter = [MentionedFilter, "country"]
+    actions = [merge_selected]
 
     def view_on_site(self, entity):
         return entity.get_absolute_url()
@@ -69,7 +160,7 @@ class RoleAtCompanyInline(admin.TabularInline):
     fk_name = "company"
     extra = 0
     autocomplete_fields = ["person"]
-    fields = ["person", "title", "start_date", "end_date"]
+    fields = ["person", "title", "press_titles", "start_date", "end_date"]
     verbose_name = "person and role"
     verbose_name_plural = "people and roles"
 
@@ -79,7 +170,7 @@ class RoleOfPersonInline(admin.TabularInline):
     fk_name = "person"
     extra = 0
     autocomplete_fields = ["company"]
-    fields = ["company", "title", "start_date", "end_date"]
+    fields = ["company", "title", "press_titles", "start_date", "end_date"]
 
 
 class RelationshipInline(admin.TabularInline):
@@ -115,13 +206,20 @@ class CompanyAdmin(EntityAdminBase):
         "founded",
         "website",
     ]
-    inlines = [AliasInline, BrandInline, RoleAtCompanyInline, RelationshipInline]
+    inlines = [
+        AliasInline,
+        ExclusionPhraseInline,
+        BrandInline,
+        RoleAtCompanyInline,
+        RelationshipInline,
+        EventInline,
+    ]
 
 
 @admin.register(Person)
 class PersonAdmin(EntityAdminBase):
     fields = ["name", "slug", "description", "image", "country", "website"]
-    inlines = [AliasInline, RoleOfPersonInline]
+    inlines = [AliasInline, ExclusionPhraseInline, RoleOfPersonInline, EventInline]
 
 
 @admin.register(Brand)
@@ -164,3 +262,48 @@ class CompanyRelationshipAdmin(admin.ModelAdmin):
     list_select_related = ["from_company", "to_company"]
     search_fields = ["from_company__name", "to_company__name", "note"]
     autocomplete_fields = ["from_company", "to_company"]
+
+
+@admin.register(Quote)
+class QuoteAdmin(admin.ModelAdmin):
+    list_display = ["text_excerpt", "person", "article", "confirmed", "detected"]
+    list_editable = ["confirmed"]
+    list_filter = ["confirmed", "detected"]
+    list_select_related = ["person", "article"]
+    search_fields = ["text", "person__name", "article__headline"]
+    autocomplete_fields = ["person", "article"]
+
+    @admin.display(description="Quote")
+    def text_excerpt(self, quote):
+        return f"“{quote.text[:90]}{'…' if len(quote.text) > 90 else ''}”"
+
+
+@admin.register(DetectionSettings)
+class DetectionSettingsAdmin(admin.ModelAdmin):
+    """One row of settings: the list goes straight to it."""
+
+    def changelist_view(self, request, extra_context=None):
+        settings = DetectionSettings.load()
+        return redirect(
+            reverse("admin:entities_detectionsettings_change", args=[settings.pk])
+        )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(MentionSuggestion)
+class MentionSuggestionAdmin(admin.ModelAdmin):
+    list_display = ["entity", "article", "state", "count", "ambiguous", "updated_at"]
+    list_filter = ["state", "ambiguous"]
+    list_select_related = ["entity", "article"]
+    search_fields = ["entity__name", "article__headline"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

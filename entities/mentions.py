@@ -1,6 +1,7 @@
 """From detected mentions to suggestions and links on a story."""
 
 import datetime
+import re
 
 from django.db import transaction
 
@@ -173,3 +174,66 @@ def _span(role: Role) -> str:
     start = f"{role.start_date:%-d %B %Y}" if role.start_date else "?"
     end = f"{role.end_date:%-d %B %Y}" if role.end_date else "today"
     return f"from {start} to {end}"
+
+
+_NAME = r"(?P<who>[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){0,3})"
+_SPEECH = r"(?:said|says|told|added|explained|stated)"
+_QUOTE = r"[“\"](?P<quote>[^”\"]{15,600}?)[,.]?[”\"]"
+QUOTE_PATTERNS = [
+    # “…,” Krueger said / “…,” said Krueger
+    re.compile(rf"{_QUOTE}\s*,?\s*{_NAME}\s+{_SPEECH}\b"),
+    re.compile(rf"{_QUOTE}\s*,?\s*{_SPEECH}\s+{_NAME}"),
+    # Krueger said: “…” / Krueger told Automotive News: “…”
+    re.compile(rf"{_NAME}\s+{_SPEECH}(?:\s+[\w\s]{{0,40}}?)?[,:]\s*{_QUOTE}"),
+]
+
+
+_BLOCKQUOTE = re.compile(r"<blockquote>(.*?)</blockquote>", re.IGNORECASE | re.DOTALL)
+
+
+def detect_quotes(body_html: str) -> list[tuple[int, str]]:
+    """Quotes attributed to a known person: a block quote signed "— Name",
+    or a sentence in quotation marks with the patterns journalists use
+    ("…," Krueger said). Returns (person id, quote); the desk confirms each
+    before a person's page shows it."""
+    attributed = []
+    for block in _BLOCKQUOTE.findall(body_html or ""):
+        lines = html_to_text(block).splitlines()
+        if len(lines) >= 2 and lines[-1].lstrip().startswith(("—", "–", "-")):
+            who = lines[-1].lstrip("—–- ").split(",")[0]
+            attributed.append((who, " ".join(lines[:-1])))
+    text = html_to_text(_BLOCKQUOTE.sub("", body_html or ""))
+    for pattern in QUOTE_PATTERNS:
+        for match in pattern.finditer(text):
+            attributed.append((match["who"], match["quote"]))
+    found = []
+    for who, quote in attributed:
+        person_id = _person_named(who)
+        if person_id is not None:
+            found.append((person_id, quote.strip().strip('“”"').rstrip(",").strip()))
+    return list(dict.fromkeys(found))
+
+
+def _person_named(words: str) -> int | None:
+    from entities.models import Entity
+
+    mentions = [m for m in current_index().find(words) if not m.ambiguous]
+    people = set(
+        Entity.objects.filter(
+            pk__in=[m.entity_ids[0] for m in mentions], kind=Entity.Kind.PERSON
+        ).values_list("pk", flat=True)
+    )
+    return people.pop() if len(people) == 1 else None
+
+
+def record_quotes(article: Article) -> int:
+    """Store the quotes detected in a story for the desk to confirm."""
+    from entities.models import Quote
+
+    created = 0
+    for person_id, text in detect_quotes(article.body):
+        _, new = Quote.objects.get_or_create(
+            person_id=person_id, article=article, text=text, defaults={"detected": True}
+        )
+        created += new
+    return created

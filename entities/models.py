@@ -337,3 +337,73 @@ class MentionSuggestion(models.Model):
 
     def __str__(self):
         return f"{self.entity} in {self.article}"
+
+
+class EntityEvent(models.Model):
+    """A dated milestone on an entity's timeline: a chief executive
+    appointed, a joint venture signed, a model launched."""
+
+    entity = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="events")
+    date = models.DateField()
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    stories = models.ManyToManyField(
+        "articles.Article",
+        blank=True,
+        related_name="entity_events",
+        help_text="The stories behind this event.",
+    )
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        indexes = [models.Index(fields=["entity", "-date"])]
+
+    def __str__(self):
+        return f"{self.date:%Y-%m-%d} {self.title}"
+
+
+class Quote(models.Model):
+    """Words a story attributes to a person, confirmed by the desk before a
+    person's page shows them."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="quotes")
+    article = models.ForeignKey(
+        "articles.Article", on_delete=models.CASCADE, related_name="quotes"
+    )
+    text = models.TextField()
+    confirmed = models.BooleanField(
+        default=False,
+        help_text="Checked by the desk: only confirmed quotes appear on the "
+        "person's page.",
+    )
+    detected = models.BooleanField(default=False, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "article", "text"], name="quote_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.person}: “{self.text[:60]}”"
+
+
+class EntityRedirect(models.Model):
+    """The address of an entity merged into another; it answers 301."""
+
+    kind = models.CharField(max_length=10, choices=Entity.Kind.choices)
+    old_slug = models.SlugField(max_length=200)
+    entity = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "old_slug"], name="entity_redirect_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.kind}/{self.old_slug} → {self.entity}"

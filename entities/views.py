@@ -1,18 +1,73 @@
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.views.generic import ListView
 
 from articles.models import Article
-from entities.models import Brand, Company, CompanyRelationship, Person, Role
+from entities.models import (
+    Brand,
+    Company,
+    CompanyRelationship,
+    Entity,
+    EntityEvent,
+    EntityRedirect,
+    Person,
+    Quote,
+    Role,
+)
+
+# The public URL segment of each kind.
+KIND_PATHS = {"companies": Company, "people": Person, "brands": Brand}
+PATH_OF_KIND = {model.__name__.lower(): path for path, model in KIND_PATHS.items()}
+
+
+def often_covered_with(entity: Entity, limit: int = 6) -> list[tuple[Entity, int]]:
+    """The entities most often linked to the same public stories as ``entity``,
+    with the number of stories they share."""
+    stories = Article.objects.published().filter(entity_links__entity=entity)
+    others = (
+        Entity.objects.filter(article_links__article__in=stories.values("pk"))
+        .exclude(pk=entity.pk)
+        .annotate(shared=Count("article_links"))
+        .order_by("-shared", "name")[:limit]
+    )
+    return [(other, other.shared) for other in others]
+
+
+def co_mention_url(entity: Entity, other: Entity) -> str:
+    return reverse(
+        "entities:co_mentions",
+        kwargs={
+            "kind": PATH_OF_KIND[entity.kind],
+            "slug": entity.slug,
+            "other_kind": PATH_OF_KIND[other.kind],
+            "other_slug": other.slug,
+        },
+    )
 
 
 class EntityView(ListView):
-    """An entity's profile, its relations and the public stories linked to it."""
+    """An entity's profile, relations, timeline and the public stories
+    linked to it."""
 
     model = None
     paginate_by = settings.STORIES_PER_PAGE
     context_object_name = "stories"
+
+    def get(self, request, *args, **kwargs):
+        slug = self.kwargs["slug"]
+        if not self.model.objects.filter(slug=slug).exists():
+            kind = self.model.__name__.lower()
+            moved = (
+                EntityRedirect.objects.select_related("entity")
+                .filter(kind=kind, old_slug=slug)
+                .first()
+            )
+            if moved is not None:
+                return HttpResponsePermanentRedirect(moved.entity.get_absolute_url())
+        return super().get(request, *args, **kwargs)
 
     def get_entity_queryset(self):
         return self.model.objects.select_related("image").prefetch_related("aliases")
@@ -35,8 +90,23 @@ class EntityView(ListView):
         return [f"entities/{self.entity.kind}_detail.html"]
 
     def get_context_data(self, **kwargs):
+        events = EntityEvent.objects.filter(entity=self.entity).prefetch_related(
+            Prefetch(
+                "stories",
+                queryset=Article.objects.published().only("headline", "slug"),
+                to_attr="public_stories",
+            )
+        )
+        co_mentioned = often_covered_with(self.entity)
         return super().get_context_data(
-            entity=self.entity, **self.get_relations(), **kwargs
+            entity=self.entity,
+            events=events,
+            often_covered_with=[
+                (other, shared, co_mention_url(self.entity, other))
+                for other, shared in co_mentioned
+            ],
+            **self.get_relations(),
+            **kwargs,
         )
 
 
@@ -66,7 +136,14 @@ class PersonView(EntityView):
     model = Person
 
     def get_relations(self):
-        return {"roles": self.entity.roles.select_related("company")}
+        return {
+            "roles": self.entity.roles.select_related("company"),
+            "quotes": Quote.objects.filter(
+                person=self.entity,
+                confirmed=True,
+                article__in=Article.objects.published().values("pk"),
+            ).select_related("article")[:10],
+        }
 
 
 class BrandView(EntityView):
@@ -74,3 +151,33 @@ class BrandView(EntityView):
 
     def get_entity_queryset(self):
         return super().get_entity_queryset().select_related("owner")
+
+
+class CoMentionView(ListView):
+    """The public stories that link both of two entities (BMW × Great Wall)."""
+
+    paginate_by = settings.STORIES_PER_PAGE
+    context_object_name = "stories"
+    template_name = "entities/co_mentions.html"
+
+    def get_queryset(self):
+        kinds = KIND_PATHS
+        try:
+            model, other_model = (
+                kinds[self.kwargs["kind"]],
+                kinds[self.kwargs["other_kind"]],
+            )
+        except KeyError as error:
+            raise Http404("No such kind of page.") from error
+        self.entity = get_object_or_404(model, slug=self.kwargs["slug"])
+        self.other = get_object_or_404(other_model, slug=self.kwargs["other_slug"])
+        return (
+            Article.objects.published()
+            .filter(entity_links__entity=self.entity)
+            .filter(entity_links__entity=self.other)
+            .for_listing()
+            .order_by("-published_at", "-pk")
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(entity=self.entity, other=self.other, **kwargs)

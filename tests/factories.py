@@ -16,7 +16,16 @@ from articles.models import (
     Image,
     Section,
 )
-from entities.models import Alias, Brand, Company, CompanyRelationship, Person, Role
+from entities.models import (
+    Alias,
+    Brand,
+    Company,
+    CompanyRelationship,
+    EntityEvent,
+    Person,
+    Quote,
+    Role,
+)
 
 
 def jpeg_bytes(width=64, height=36, color=(20, 60, 120)):
@@ -154,3 +163,28 @@ class CompanyRelationshipFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = CompanyRelationship
+
+
+class EntityEventFactory(factory.django.DjangoModelFactory):
+    entity = factory.SubFactory(CompanyFactory)
+    date = datetime.date(2018, 7, 10)
+    title = "Letter of intent signed"
+
+    class Meta:
+        model = EntityEvent
+        skip_postgeneration_save = True
+
+    @factory.post_generation
+    def stories(self, create, extracted, **kwargs):
+        if extracted:
+            self.stories.add(*extracted)
+
+
+class QuoteFactory(factory.django.DjangoModelFactory):
+    person = factory.SubFactory(PersonFactory)
+    article = factory.SubFactory(ArticleFactory, published=True)
+    text = "Ask me in autumn, I should know more then."
+    confirmed = True
+
+    class Meta:
+        model = Quote

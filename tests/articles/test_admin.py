@@ -37,6 +37,8 @@ def article_form_data(**overrides):
         "updated_at_1": "",
         "corrections-TOTAL_FORMS": "0",
         "corrections-INITIAL_FORMS": "0",
+        "quotes-TOTAL_FORMS": "0",
+        "quotes-INITIAL_FORMS": "0",
     }
     data.update(overrides)
     return data

@@ -201,5 +201,5 @@ def test_story_page_query_budget(client):
             published(entities=[entity], tags=[f"tag {n}"])
         CorrectionFactory(article=article)
 
-    assert_budget(client, article.get_absolute_url(), grow, budget=8)
+    assert_budget(client, article.get_absolute_url(), grow, budget=9)
     assert Tag.objects.count() == 30

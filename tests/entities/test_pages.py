@@ -12,8 +12,10 @@ from tests.factories import (
     BrandFactory,
     CompanyFactory,
     CompanyRelationshipFactory,
+    EntityEventFactory,
     ImageFactory,
     PersonFactory,
+    QuoteFactory,
     RoleFactory,
 )
 
@@ -120,9 +122,16 @@ def test_the_wrong_kind_of_entity_is_not_found(client):
 
 
 def linked_stories(entity, n):
+    """n public stories about ``entity``, each also naming another company,
+    and a timeline event behind each."""
     author = AuthorFactory()
     for _ in range(n):
-        published(entities=[entity], authors=[author], lead_image=ImageFactory())
+        story = published(
+            entities=[entity, CompanyFactory()],
+            authors=[author],
+            lead_image=ImageFactory(),
+        )
+        EntityEventFactory(entity=entity, stories=[story])
 
 
 def test_company_page_query_budget(client):
@@ -138,20 +147,22 @@ def test_company_page_query_budget(client):
             CompanyRelationshipFactory(from_company=company)
             CompanyRelationshipFactory(to_company=company)
 
-    assert_budget(client, company.get_absolute_url(), grow, budget=9)
+    assert_budget(client, company.get_absolute_url(), grow, budget=11)
 
 
 def test_person_page_query_budget(client):
     person = PersonFactory()
     linked_stories(person, 5)
+    QuoteFactory(person=person)
 
     def grow():
         linked_stories(person, 45)
         for _ in range(10):
             RoleFactory(person=person)
             AliasFactory(entity=person)
+            QuoteFactory(person=person)
 
-    assert_budget(client, person.get_absolute_url(), grow, budget=7)
+    assert_budget(client, person.get_absolute_url(), grow, budget=9)
 
 
 def test_brand_page_query_budget(client):
@@ -163,4 +174,4 @@ def test_brand_page_query_budget(client):
         for _ in range(10):
             AliasFactory(entity=brand)
 
-    assert_budget(client, brand.get_absolute_url(), grow, budget=6)
+    assert_budget(client, brand.get_absolute_url(), grow, budget=8)

@@ -47,7 +47,7 @@ from entities.models import (
 
 # Short, common words: a demo password should be easy to read out and type.
 # Kept as a paragraph: one word per line would take sixty lines to say little.
-PASSWORD_WORDS = (  # noqa: SIM905
+PASSWORD_WORDS = (
     "amber anchor apron badge banjo beacon bishop bramble candle canyon cedar "
     "cobalt copper cricket dahlia delta ember falcon fennel fjord garnet "
     "ginger granite harbour hazel heron indigo island jasper juniper kettle "

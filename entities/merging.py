@@ -1,0 +1,114 @@
+"""Merging a duplicate entity into the one the newsroom keeps."""
+
+from django.db import transaction
+
+from articles.models import ArticleEntity
+from entities.models import (
+    Alias,
+    Brand,
+    CompanyRelationship,
+    DetectionSettings,
+    Entity,
+    EntityEvent,
+    EntityRedirect,
+    ExclusionPhrase,
+    MentionSuggestion,
+    Quote,
+    Role,
+)
+
+
+class MergeError(Exception):
+    """A merge the rules refuse; the message is meant for the editor."""
+
+
+def _move_unique(queryset, field: str, keep_id: int, key: str) -> int:
+    """Point rows at the kept entity, dropping those it already has."""
+    kept = set(
+        queryset.model.objects.filter(**{field: keep_id}).values_list(key, flat=True)
+    )
+    queryset.filter(**{f"{key}__in": kept}).delete()
+    return queryset.update(**{field: keep_id})
+
+
+@transaction.atomic
+def merge_entities(keep: Entity, duplicate: Entity) -> dict[str, int]:
+    """Move everything about ``duplicate`` to ``keep`` and delete it.
+
+    Story links, suggestions, aliases, "not this" phrases, roles,
+    relationships, brands, quotes and events move; the duplicate's name
+    becomes an alias and its address answers 301 with the kept page.
+    """
+    if keep.pk == duplicate.pk:
+        raise MergeError("Choose two different entities to merge.")
+    if keep.kind != duplicate.kind:
+        raise MergeError(
+            f"{duplicate.name} is a {duplicate.get_kind_display().lower()} and "
+            f"{keep.name} a {keep.get_kind_display().lower()}: only entities of "
+            "the same kind can be merged."
+        )
+    # Lock both, in a fixed order, so two merges cannot interleave.
+    list(
+        Entity.objects.select_for_update()
+        .filter(pk__in=[keep.pk, duplicate.pk])
+        .order_by("pk")
+    )
+    moved = {
+        "story links": _move_unique(
+            ArticleEntity.objects.filter(entity=duplicate),
+            "entity_id",
+            keep.pk,
+            "article_id",
+        ),
+        "suggestions": _move_unique(
+            MentionSuggestion.objects.filter(entity=duplicate),
+            "entity_id",
+            keep.pk,
+            "article_id",
+        ),
+        "aliases": _move_unique(
+            Alias.objects.filter(entity=duplicate), "entity_id", keep.pk, "name"
+        ),
+        "“not this” phrases": _move_unique(
+            ExclusionPhrase.objects.filter(entity=duplicate),
+            "entity_id",
+            keep.pk,
+            "phrase",
+        ),
+        "events": EntityEvent.objects.filter(entity=duplicate).update(entity=keep),
+    }
+    if keep.kind == Entity.Kind.PERSON:
+        moved["roles"] = Role.objects.filter(person_id=duplicate.pk).update(
+            person_id=keep.pk
+        )
+        moved["quotes"] = _move_unique(
+            Quote.objects.filter(person_id=duplicate.pk), "person_id", keep.pk, "text"
+        )
+    if keep.kind == Entity.Kind.COMPANY:
+        moved["roles"] = Role.objects.filter(company_id=duplicate.pk).update(
+            company_id=keep.pk
+        )
+        # A relationship between the two merged companies would be with itself.
+        CompanyRelationship.objects.filter(
+            from_company_id__in=[keep.pk, duplicate.pk],
+            to_company_id__in=[keep.pk, duplicate.pk],
+        ).delete()
+        moved["relationships"] = CompanyRelationship.objects.filter(
+            from_company_id=duplicate.pk
+        ).update(from_company_id=keep.pk) + CompanyRelationship.objects.filter(
+            to_company_id=duplicate.pk
+        ).update(to_company_id=keep.pk)
+        moved["brands"] = Brand.objects.filter(owner_id=duplicate.pk).update(
+            owner_id=keep.pk
+        )
+
+    if duplicate.name.casefold() != keep.name.casefold():
+        Alias.objects.get_or_create(entity=keep, name=duplicate.name)
+    EntityRedirect.objects.filter(entity=duplicate).update(entity=keep)
+    EntityRedirect.objects.update_or_create(
+        kind=duplicate.kind, old_slug=duplicate.slug, defaults={"entity": keep}
+    )
+    # Deleting the shared row cascades to the kind's own table.
+    Entity.objects.filter(pk=duplicate.pk).delete()
+    DetectionSettings.bump_index_version()
+    return moved
