@@ -989,4 +989,101 @@ strong signal about the plant’s future.</p>
 answers.</p>
 """,
     ),
+    Story(
+        slug="spotlight-automotive-bmw-great-wall-venture",
+        headline="Spotlight Automotive: the venture behind China-built electric MINIs",
+        dek=(
+            "BMW Group and Great Wall Motor have given their joint venture a name. "
+            "What it is for, and what it is not."
+        ),
+        section="business",
+        status="draft",
+        filed_at=london(2019, 6, 5, 10, 30),
+        published_at=None,
+        authors=("tomas-wexford",),
+        tags=("joint ventures", "China", "MINI"),
+        entities=("bmw-group", "great-wall-motor", "mini"),
+        image=LeadImage(
+            stem="spotlight-automotive-venture",
+            alt_text="A white spotlight beam over a dot grid on a deep purple gradient",
+            caption="Spotlight Automotive is owned equally by BMW and Great Wall.",
+            word="50:50",
+            palette=("#2a0a3d", "#5b1a7a", "#f3d9ff"),
+            motif="grid",
+        ),
+        body="""
+<p>The joint venture that BMW Group and Great Wall Motor are setting up to
+build electric MINIs in China is called Spotlight Automotive. Each partner
+is to hold half of it.</p>
+<h2>What it is for</h2>
+<p>Spotlight Automotive is meant to build electric cars in China: MINIs for
+BMW and electric models for Great Wall. The venture would give MINI a second
+source of electric cars besides Plant Oxford, closer to buyers in the
+largest car market in the world.</p>
+<h2>What it is not</h2>
+<p>It is not a replacement for BMW’s long-standing joint venture with
+Brilliance Auto in Shenyang, which builds BMW-brand cars for China. Nor does
+it settle the technical questions that Harald Krueger has said come first,
+above all the architecture a Chinese-built MINI would use.</p>
+<p>Spotlight Automotive’s first cars, and where exactly they will be built,
+are what readers should watch for next.</p>
+""",
+    ),
+]
+
+# Dated milestones on entity timelines: (entity, date, title, description,
+# slugs of the stories behind them).
+EVENTS = [
+    (
+        "bmw-group",
+        datetime.date(2003, 5, 1),
+        "BMW Brilliance Automotive set up",
+        "BMW and Brilliance start their joint venture in Shenyang.",
+        ("bmw-brilliance-shenyang-joint-venture",),
+    ),
+    (
+        "harald-krueger",
+        datetime.date(2015, 5, 13),
+        "Becomes chairman of BMW AG’s board of management",
+        "Krueger, previously the board member for production, takes over.",
+        (),
+    ),
+    (
+        "bmw-group",
+        datetime.date(2015, 5, 13),
+        "Harald Krueger becomes chairman of the board of management",
+        "",
+        (),
+    ),
+    (
+        "mini",
+        datetime.date(2017, 9, 12),
+        "MINI Electric Concept shown at Frankfurt",
+        "A preview of MINI’s first fully electric production car.",
+        ("mini-electric-concept-frankfurt-promise",),
+    ),
+    (
+        "bmw-group",
+        datetime.date(2018, 7, 10),
+        "Letter of intent signed with Great Wall Motor",
+        "The first step towards building electric MINIs in China.",
+        (
+            "bmw-great-wall-talks-electric-mini-china-going-well",
+            "bmw-great-wall-platform-minis-after-2023",
+        ),
+    ),
+    (
+        "great-wall-motor",
+        datetime.date(2018, 7, 10),
+        "Letter of intent signed with BMW Group",
+        "The two carmakers agree to explore a joint venture for electric MINIs.",
+        ("bmw-great-wall-talks-electric-mini-china-going-well",),
+    ),
+    (
+        "mini",
+        datetime.date(1959, 8, 26),
+        "The original Mini goes on sale",
+        "Alec Issigonis’s small car with front-wheel drive and a transverse engine.",
+        ("mini-front-wheel-drive-electric-architecture",),
+    ),
 ]

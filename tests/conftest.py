@@ -1,10 +1,18 @@
+import datetime
+import zoneinfo
+
 import pytest
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from tests.factories import UserFactory
+from tests.factories import ArticleFactory, AuthorFactory, UserFactory
+
+# A fixed "now" for tests about publish times: a weekday in British Summer
+# Time, so that the newsroom's local time and UTC differ.
+NOW = datetime.datetime(2025, 6, 10, 9, 30, tzinfo=zoneinfo.ZoneInfo("Europe/London"))
 
 
 @pytest.fixture(autouse=True)
@@ -26,6 +34,70 @@ def editor(db):
     user = UserFactory(username="editor")
     user.groups.add(Group.objects.get(name="Editors"))
     return user
+
+
+@pytest.fixture
+def other_journalist(db):
+    """A journalist with a byline of their own, on none of the test stories."""
+    user = UserFactory(username="other_journalist")
+    user.groups.add(Group.objects.get(name="Journalists"))
+    AuthorFactory(name="Olly Other", user=user)
+    return user
+
+
+@pytest.fixture
+def superuser(db):
+    return UserFactory(username="chief", is_superuser=True)
+
+
+@pytest.fixture
+def journalist_byline(journalist):
+    """The journalist's public byline: stories carrying it are theirs."""
+    return AuthorFactory(name="Jo Reporter", user=journalist)
+
+
+@pytest.fixture
+def users(journalist, journalist_byline, other_journalist, editor, superuser):
+    """Everyone in the newsroom, by role: "author" is the journalist whose
+    byline is on the story, "journalist" one whose byline is not."""
+    return {
+        "author": journalist,
+        "journalist": other_journalist,
+        "editor": editor,
+        "superuser": superuser,
+    }
+
+
+@pytest.fixture
+def client_as(users):
+    """A fresh client logged in as a role ("anonymous" logs in as nobody)."""
+
+    def login(role):
+        client = Client()
+        if role != "anonymous":
+            client.force_login(users[role])
+        return client
+
+    return login
+
+
+@pytest.fixture
+def story(journalist_byline):
+    """Make a story by the journalist in a workflow state: draft, in_review,
+    scheduled, published or withdrawn."""
+
+    def make(state="draft", **kwargs):
+        kwargs.setdefault("authors", [journalist_byline])
+        return ArticleFactory(**{state: True}, **kwargs)
+
+    return make
+
+
+@pytest.fixture
+def frozen_now(time_machine):
+    """Stop the clock at NOW; move it with ``time_machine.shift()``."""
+    time_machine.move_to(NOW, tick=False)
+    return NOW
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from articles.models import (
     Byline,
     Correction,
     Image,
+    PreviewLink,
     Section,
 )
 from entities.models import (
@@ -83,11 +84,29 @@ class ArticleFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     class Params:
+        # One trait per workflow state, so that ``ArticleFactory(**{state: True})``
+        # makes a story in any of them.
+        draft = factory.Trait(status=Article.Status.DRAFT)
+        in_review = factory.Trait(status=Article.Status.IN_REVIEW)
         published = factory.Trait(
             status=Article.Status.PUBLISHED,
             published_at=factory.LazyFunction(
                 lambda: timezone.now() - datetime.timedelta(hours=1)
             ),
+        )
+        scheduled = factory.Trait(
+            status=Article.Status.PUBLISHED,
+            published_at=factory.LazyFunction(
+                lambda: timezone.now() + datetime.timedelta(days=1)
+            ),
+        )
+        withdrawn = factory.Trait(
+            status=Article.Status.WITHDRAWN,
+            published_at=factory.LazyFunction(
+                lambda: timezone.now() - datetime.timedelta(days=1)
+            ),
+            first_published_at=factory.SelfAttribute("published_at"),
+            withdrawal_notice="This story was withdrawn for legal reasons.",
         )
 
     @factory.post_generation
@@ -104,6 +123,75 @@ class ArticleFactory(factory.django.DjangoModelFactory):
     def tags(self, create, extracted, **kwargs):
         if extracted:
             self.tags.add(*extracted)
+
+
+def article_form_data(article=None, **overrides):
+    """POST data for the story's admin form: a new story, or ``article`` as it
+    stands now (with its current ``base_version``), changed by ``overrides``."""
+    if article is None:
+        data = {
+            "headline": "BMW and Great Wall in talks",
+            "slug": "",
+            "dek": "Electric MINIs could be built in China.",
+            "body": "<p>Talks are <strong>going well</strong>.</p><script>x()</script>",
+            "section": SectionFactory().pk,
+            "base_version": "0",
+        }
+    else:
+        article.refresh_from_db()
+        data = {
+            "headline": article.headline,
+            "slug": article.slug,
+            "dek": article.dek,
+            "body": article.body,
+            "section": article.section_id,
+            "lead_image": article.lead_image_id or "",
+            "byline_authors": [str(author.pk) for author in article.byline_authors],
+            "linked_entities": [
+                str(pk) for pk in article.entities.values_list("pk", flat=True)
+            ],
+            "tags": [tag.name for tag in article.tags.all()],
+            "base_version": str(article.version),
+        }
+    data |= {"corrections-TOTAL_FORMS": "0", "corrections-INITIAL_FORMS": "0"}
+    data.update(overrides)
+    return data
+
+
+def publish_at_fields(when):
+    """The Schedule time as the admin's split widget posts it, in the
+    newsroom's time zone."""
+    local = timezone.localtime(when)
+    return {
+        "workflow_publish_at_0": f"{local:%Y-%m-%d}",
+        "workflow_publish_at_1": f"{local:%H:%M:%S}",
+    }
+
+
+def workflow_form_data(article, action, **overrides):
+    """The change form of ``article`` posted with a workflow button, carrying
+    what the step needs: a comment to send back or withdraw, a time (a day
+    ahead) to schedule, a notice to readers to withdraw."""
+    data = article_form_data(article, _workflow=str(action))
+    if action in {"request_changes", "withdraw"}:
+        data["workflow_comment"] = f"Comment on {action}: the second source is thin."
+    if action == "schedule":
+        data |= publish_at_fields(timezone.now() + datetime.timedelta(days=1))
+    if action == "withdraw":
+        data["workflow_public_notice"] = "Withdrawn pending a legal review."
+    data.update(overrides)
+    return data
+
+
+class PreviewLinkFactory(factory.django.DjangoModelFactory):
+    article = factory.SubFactory(ArticleFactory)
+    recipient = "Legal"
+    expires_at = factory.LazyFunction(
+        lambda: timezone.now() + datetime.timedelta(hours=48)
+    )
+
+    class Meta:
+        model = PreviewLink
 
 
 class CorrectionFactory(factory.django.DjangoModelFactory):

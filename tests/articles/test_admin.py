@@ -10,7 +10,7 @@ from tests.factories import (
     CompanyFactory,
     ImageFactory,
     PersonFactory,
-    SectionFactory,
+    article_form_data,
     jpeg_bytes,
 )
 
@@ -21,27 +21,6 @@ pytestmark = pytest.mark.django_db
 def editor_client(client, editor):
     client.force_login(editor)
     return client
-
-
-def article_form_data(**overrides):
-    data = {
-        "headline": "BMW and Great Wall in talks",
-        "slug": "",
-        "dek": "Electric MINIs could be built in China.",
-        "body": "<p>Talks are <strong>going well</strong>.</p><script>x()</script>",
-        "section": SectionFactory().pk,
-        "status": "draft",
-        "published_at_0": "",
-        "published_at_1": "",
-        "updated_at_0": "",
-        "updated_at_1": "",
-        "corrections-TOTAL_FORMS": "0",
-        "corrections-INITIAL_FORMS": "0",
-        "quotes-TOTAL_FORMS": "0",
-        "quotes-INITIAL_FORMS": "0",
-    }
-    data.update(overrides)
-    return data
 
 
 def test_editor_creates_a_story_with_bylines_tags_and_entities(editor_client):

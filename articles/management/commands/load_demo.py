@@ -35,11 +35,13 @@ from articles.models import (
     Transition,
 )
 from articles.richtext import sanitize_html
+from entities.mentions import record_quotes
 from entities.models import (
     Alias,
     Brand,
     Company,
     CompanyRelationship,
+    EntityEvent,
     ExclusionPhrase,
     Person,
     Role,
@@ -207,8 +209,10 @@ class Command(BaseCommand):
         }
         self.load_entities()
         self.load_people_and_accounts()
+        self.stories = {}
         for story in demo.STORIES:
             self.load_story(story)
+        self.load_events()
 
     def load_entities(self):
         self.entities = {}
@@ -364,6 +368,7 @@ class Command(BaseCommand):
         article, created = self.sync(
             "Stories", Article, {"slug": story.slug}, values, return_created=True
         )
+        self.stories[story.slug] = article
         if not created:
             return  # its tags, bylines and links are the newsroom's now
 
@@ -416,6 +421,11 @@ class Command(BaseCommand):
                 created_at=story.filed_at,
             )
 
+        # Quotes signed in the story's block quotes, confirmed for the demo.
+        if record_quotes(article):
+            article.quotes.update(confirmed=True)
+            self.counts["Quotes"]["created"] += article.quotes.count()
+
         if story.correction:
             when, text = story.correction
             self.sync(
@@ -424,6 +434,20 @@ class Command(BaseCommand):
                 {"article": article, "published_at": when},
                 {"text": text},
             )
+
+    def load_events(self):
+        for slug, date, title, description, story_slugs in demo.EVENTS:
+            event, created = self.sync(
+                "Timeline events",
+                EntityEvent,
+                {"entity": self.entities[slug], "title": title},
+                {"date": date, "description": description},
+                return_created=True,
+            )
+            if created:
+                event.stories.set(
+                    [self.stories[s] for s in story_slugs if s in self.stories]
+                )
 
     def lead_image(self, spec):
         image = Image.objects.filter(alt_text=spec.alt_text).first()
