@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, Author, Byline
+from articles.search import clean_query
 from articles.workflow import RULES, Action, refusal
 from entities.models import Entity
 
@@ -217,3 +218,27 @@ class PreviewLinkForm(forms.Form):
     valid_for_hours = forms.IntegerField(
         min_value=1, max_value=24 * 14, initial=48, label="Valid for (hours)"
     )
+
+
+class SearchForm(forms.Form):
+    """The reader's search: words, and optional section and date filters."""
+
+    q = forms.CharField(required=False, label="Search for")
+    section = forms.SlugField(required=False)
+    date_from = forms.DateField(required=False, label="From")
+    date_to = forms.DateField(required=False, label="To")
+
+    def clean_q(self):
+        return clean_query(self.cleaned_data.get("q", ""))
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            self.add_error(
+                "date_to",
+                forms.ValidationError(
+                    "The end date is before the start date.", code="date_order"
+                ),
+            )
+        return cleaned

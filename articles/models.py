@@ -1,5 +1,6 @@
 import reversion
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core import signing
 from django.db import models
 from django.db.models import Prefetch, Q
@@ -9,6 +10,7 @@ from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
+from articles import search
 from articles.richtext import sanitize_html
 from articles.slugs import unique_slug
 
@@ -39,6 +41,7 @@ class Image(models.Model):
     )
     width = models.PositiveIntegerField(editable=False, default=0)
     height = models.PositiveIntegerField(editable=False, default=0)
+    file_size = models.PositiveIntegerField(editable=False, default=0)
     alt_text = models.CharField(
         max_length=300,
         help_text="What the image shows, for readers who cannot see it.",
@@ -65,6 +68,11 @@ class Image(models.Model):
 
     def __str__(self):
         return self.alt_text
+
+    def save(self, *args, **kwargs):
+        if self.file and not self.file_size:
+            self.file_size = self.file.size
+        super().save(*args, **kwargs)
 
 
 class Author(models.Model):
@@ -190,6 +198,10 @@ class Article(models.Model):
         editable=False,
         help_text="Raised by every save, so that a stale save is detected.",
     )
+    body_text = models.TextField(
+        blank=True, editable=False, help_text="The body's words, for search."
+    )
+    search_vector = SearchVectorField(null=True, editable=False)
     withdrawal_notice = models.TextField(
         blank=True,
         help_text="Shown to readers at the story's address after it is withdrawn.",
@@ -232,9 +244,11 @@ class Article(models.Model):
         if not self.slug:
             self.slug = unique_slug(Article.objects.exclude(pk=self.pk), self.headline)
         self.body = sanitize_html(self.body)
+        self.body_text = search.body_text_of(self.body)
         if self.status == self.Status.PUBLISHED and not self.first_published_at:
             self.first_published_at = self.published_at
         super().save(*args, **kwargs)
+        search.update_search_vector(self)
 
     def get_absolute_url(self):
         return reverse("articles:article", kwargs={"slug": self.slug})

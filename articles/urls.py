@@ -1,11 +1,33 @@
 from django.urls import path
 
-from articles import views
+from articles import feeds, views
 
 app_name = "articles"
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
+    path("search/", views.SearchView.as_view(), name="search"),
+    path("feeds/latest/", feeds.LatestStoriesFeed(), name="feed_latest"),
+    path("feeds/latest/atom/", feeds.LatestStoriesAtomFeed(), name="feed_latest_atom"),
+    *[
+        route
+        for prefix, feed in [
+            ("sections", feeds.SectionFeed),
+            ("tags", feeds.TagFeed),
+            ("authors", feeds.AuthorFeed),
+            ("companies", feeds.CompanyFeed),
+            ("people", feeds.PersonFeed),
+            ("brands", feeds.BrandFeed),
+        ]
+        for route in (
+            path(f"feeds/{prefix}/<slug:slug>/", feed(), name=f"feed_{prefix}"),
+            path(
+                f"feeds/{prefix}/<slug:slug>/atom/",
+                feeds.atom(feed)(),
+                name=f"feed_{prefix}_atom",
+            ),
+        )
+    ],
     path("stories/<slug:slug>/", views.article_detail, name="article"),
     path("preview/<str:token>/", views.preview_link, name="preview"),
     path("sections/<slug:slug>/", views.SectionView.as_view(), name="section"),

@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import ListView
 from taggit.models import Tag
 
+from articles.forms import SearchForm
 from articles.models import (
     Article,
     ArticleEntity,
@@ -22,6 +23,8 @@ from articles.models import (
     Section,
     SlugRedirect,
 )
+from articles.search import highlighted, search_stories
+from articles.sitemaps import news_stories
 from entities.models import Entity, Role
 
 logger = logging.getLogger(__name__)
@@ -198,6 +201,112 @@ def preview_link(request, token):
         return response
     article = article_page_queryset().get(pk=link.article_id)
     return render_article(request, article, preview="link")
+
+
+class SearchView(ListView):
+    """/search/?q=: public stories ranked by relevance, with the matching
+    companies, people and brands first. Never cached publicly, never indexed."""
+
+    template_name = "articles/search.html"
+    paginate_by = settings.STORIES_PER_PAGE
+    context_object_name = "stories"
+
+    def get_queryset(self):
+        self.form = SearchForm(self.request.GET or None)
+        self.query = ""
+        if not self.form.is_bound or not self.form.is_valid():
+            return Article.objects.none()
+        data = self.form.cleaned_data
+        self.query = data["q"]
+        if not self.query:
+            return Article.objects.none()
+        stories = Article.objects.published()
+        if data["section"]:
+            stories = stories.filter(section__slug=data["section"])
+        if data["date_from"]:
+            stories = stories.filter(published_at__date__gte=data["date_from"])
+        if data["date_to"]:
+            stories = stories.filter(published_at__date__lte=data["date_to"])
+        return (
+            search_stories(stories, self.query)
+            .select_related("section", "lead_image")
+            .prefetch_related(
+                Prefetch("bylines", queryset=Byline.objects.select_related("author"))
+            )
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        for story in context["stories"]:
+            story.snippet_html = highlighted(getattr(story, "snippet", "") or story.dek)
+            story.headline_html = highlighted(
+                getattr(story, "headline_marked", "") or story.headline
+            )
+        entities = (
+            matching_entities(self.query)
+            if self.query and context["page_obj"].number == 1
+            else []
+        )
+        params = self.request.GET.copy()
+        params.pop("page", None)
+        return {
+            **context,
+            "form": self.form,
+            "query": self.query,
+            "entities": entities,
+            "sections": Section.objects.all(),
+            "query_string": params.urlencode(),
+        }
+
+    def paginate_queryset(self, queryset, page_size):
+        try:
+            return super().paginate_queryset(queryset, page_size)
+        except Http404:
+            # A page number past the end of a search is not an error page.
+            self.kwargs["page"] = 1
+            return super().paginate_queryset(queryset, page_size)
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        patch_cache_control(response, private=True, max_age=0)
+        response["X-Robots-Tag"] = "noindex, follow"
+        return response
+
+
+def matching_entities(query: str, limit: int = 6):
+    """Companies, people and brands named by the query, shown as cards."""
+    words = query.strip('"')
+    if len(words) < 2:
+        return []
+    return list(
+        Entity.objects.filter(Q(name__icontains=words) | Q(aliases__name__iexact=words))
+        .select_related("image")
+        .distinct()
+        .order_by("name")[:limit]
+    )
+
+
+def news_sitemap(request):
+    """The Google News sitemap: public stories of the last 48 hours."""
+    return TemplateResponse(
+        request,
+        "articles/news_sitemap.xml",
+        {"stories": news_stories(), "language": "en"},
+        content_type="application/xml",
+    )
+
+
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /preview/",
+        "Disallow: /search/",
+        "",
+        f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
+        f"Sitemap: {request.build_absolute_uri('/news-sitemap.xml')}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
 
 
 @never_cache

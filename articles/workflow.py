@@ -151,8 +151,11 @@ def perform(
         elif action == Action.SCHEDULE:
             locked.published_at = publish_at
         elif action == Action.REQUEST_CHANGES:
-            # Back to the desk: a story that was scheduled loses its slot.
+            # Back to the desk: a story that was scheduled loses its slot,
+            # and readers never saw it, so it was never first published.
             locked.published_at = None
+            if locked.first_published_at and locked.first_published_at > now:
+                locked.first_published_at = None
         elif action == Action.WITHDRAW:
             locked.withdrawal_notice = public_notice.strip()
         locked.version += 1

@@ -2,6 +2,7 @@ import datetime
 import io
 
 import factory
+from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.utils import timezone
@@ -153,8 +154,20 @@ def article_form_data(article=None, **overrides):
             "tags": [tag.name for tag in article.tags.all()],
             "base_version": str(article.version),
         }
-    data |= {"corrections-TOTAL_FORMS": "0", "corrections-INITIAL_FORMS": "0"}
+    data |= inline_management_data()
     data.update(overrides)
+    return data
+
+
+def inline_management_data():
+    """Empty management forms for every inline of the story's admin form
+    (corrections, quotes…), which the admin requires with every POST."""
+    data = {}
+    for inline in admin.site.get_model_admin(Article).inlines:
+        for relation in Article._meta.related_objects:
+            if relation.related_model is inline.model:
+                prefix = relation.get_accessor_name()
+                data |= {f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"}
     return data
 
 

@@ -1,0 +1,214 @@
+"""RSS 2.0 and Atom feeds of the latest public stories: everywhere, and per
+section, tag, author and entity."""
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
+from taggit.models import Tag
+
+from articles.models import Article, Author, Section
+from entities.models import Brand, Company, Person
+
+FEED_SIZE = 20
+
+
+class MediaRssFeed(Rss201rev2Feed):
+    """RSS 2.0 with Media RSS, so readers show the lead image."""
+
+    def rss_attributes(self):
+        return {
+            **super().rss_attributes(),
+            "xmlns:media": "http://search.yahoo.com/mrss/",
+        }
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        if image := item.get("media"):
+            handler.addQuickElement(
+                "media:content",
+                "",
+                {
+                    "url": image["url"],
+                    "medium": "image",
+                    "type": "image/jpeg",
+                    "width": str(image["width"]),
+                    "height": str(image["height"]),
+                },
+            )
+
+
+class LatestStoriesFeed(Feed):
+    feed_type = MediaRssFeed
+    description_template = None
+
+    def title(self, obj=None):
+        return settings.NEWSROOM_NAME
+
+    def link(self, obj=None):
+        return reverse("articles:home")
+
+    def description(self, obj=None):
+        return f"The latest stories from {settings.NEWSROOM_NAME}."
+
+    def stories(self, obj):
+        return Article.objects.published()
+
+    def items(self, obj=None):
+        return (
+            self.stories(obj).for_listing().order_by("-published_at", "-pk")[:FEED_SIZE]
+        )
+
+    def item_title(self, item):
+        return item.headline
+
+    def item_description(self, item):
+        return item.dek
+
+    def item_link(self, item):
+        return item.get_absolute_url()
+
+    def item_guid(self, item):
+        # Stable whatever happens to the slug or the address.
+        return f"urn:newsroom:story:{item.pk}"
+
+    item_guid_is_permalink = False
+
+    def item_pubdate(self, item):
+        return item.published_at
+
+    def item_updateddate(self, item):
+        return item.updated_at or item.published_at
+
+    def item_author_name(self, item):
+        return ", ".join(author.name for author in item.byline_authors) or None
+
+    def item_categories(self, item):
+        return [item.section.name]
+
+    def item_enclosures(self, item):
+        image = item.lead_image
+        if not image:
+            return []
+        return [
+            Enclosure(
+                self.request.build_absolute_uri(image.file.url),
+                str(image.file_size),
+                "image/jpeg",
+            )
+        ]
+
+    def item_extra_kwargs(self, item):
+        image = item.lead_image
+        if not image:
+            return {}
+        return {
+            "media": {
+                "url": self.request.build_absolute_uri(image.file.url),
+                "width": image.width,
+                "height": image.height,
+            }
+        }
+
+    def __call__(self, request, *args, **kwargs):
+        self.request = request
+        return super().__call__(request, *args, **kwargs)
+
+
+class AtomMixin:
+    feed_type = Atom1Feed
+
+    def subtitle(self, obj=None):
+        return self.description(obj)
+
+
+class LatestStoriesAtomFeed(AtomMixin, LatestStoriesFeed):
+    pass
+
+
+class SectionFeed(LatestStoriesFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Section, slug=slug)
+
+    def title(self, obj=None):
+        return f"{obj.name} | {settings.NEWSROOM_NAME}"
+
+    def link(self, obj=None):
+        return obj.get_absolute_url()
+
+    def description(self, obj=None):
+        return obj.description or f"The latest {obj.name} stories."
+
+    def stories(self, obj):
+        return Article.objects.published().filter(section=obj)
+
+
+class TagFeed(LatestStoriesFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Tag, slug=slug)
+
+    def title(self, obj=None):
+        return f"{obj.name} | {settings.NEWSROOM_NAME}"
+
+    def link(self, obj=None):
+        return reverse("articles:tag", kwargs={"slug": obj.slug})
+
+    def description(self, obj=None):
+        return f"The latest stories tagged {obj.name}."
+
+    def stories(self, obj):
+        return Article.objects.published().filter(tagged_items__tag=obj)
+
+
+class AuthorFeed(LatestStoriesFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Author, slug=slug)
+
+    def title(self, obj=None):
+        return f"{obj.name} | {settings.NEWSROOM_NAME}"
+
+    def link(self, obj=None):
+        return obj.get_absolute_url()
+
+    def description(self, obj=None):
+        return f"The latest stories by {obj.name}."
+
+    def stories(self, obj):
+        return Article.objects.published().filter(bylines__author=obj)
+
+
+class EntityFeed(LatestStoriesFeed):
+    model = None
+
+    def get_object(self, request, slug):
+        return get_object_or_404(self.model, slug=slug)
+
+    def title(self, obj=None):
+        return f"{obj.name} | {settings.NEWSROOM_NAME}"
+
+    def link(self, obj=None):
+        return obj.get_absolute_url()
+
+    def description(self, obj=None):
+        return f"The latest stories about {obj.name}."
+
+    def stories(self, obj):
+        return Article.objects.published().filter(entity_links__entity=obj)
+
+
+class CompanyFeed(EntityFeed):
+    model = Company
+
+
+class PersonFeed(EntityFeed):
+    model = Person
+
+
+class BrandFeed(EntityFeed):
+    model = Brand
+
+
+def atom(feed_class):
+    """The Atom twin of an RSS feed class."""
+    return type(f"{feed_class.__name__}Atom", (AtomMixin, feed_class), {})

@@ -1,0 +1,115 @@
+"""Full-text search over public stories.
+
+On PostgreSQL: a stored, weighted tsvector per story (headline A, standfirst
+B, body C) in the ``newsroom`` text search configuration (English stemming
+with accents removed by unaccent), kept up to date on save and indexed with
+GIN; queries are parsed by websearch_to_tsquery, so quoted phrases work and
+no input is a syntax error. German digraphs are folded on both sides
+("Krüger" and "Krueger" are one word). Elsewhere (the SQLite demo) a simple
+word match stands in.
+"""
+
+import re
+
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+)
+from django.db import connection
+from django.db.models import F, Q, Value
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from articles.diff import html_to_text
+
+CONFIG = "newsroom"
+MAX_QUERY_LENGTH = 200
+_DIGRAPHS = str.maketrans(
+    {"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"}
+)
+# Markers ts_headline puts around matches; never in stored text.
+_START, _STOP = "\u0002", "\u0003"
+
+
+def fold(text: str) -> str:
+    return (text or "").translate(_DIGRAPHS)
+
+
+def clean_query(raw: str) -> str:
+    """What is left of a reader's query to search for: printable, bounded."""
+    text = "".join(ch for ch in (raw or "") if ch.isprintable())
+    return re.sub(r"\s+", " ", text).strip()[:MAX_QUERY_LENGTH]
+
+
+def uses_postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def story_vector(headline: str, dek: str, body_text: str) -> SearchVector:
+    return (
+        SearchVector(Value(fold(headline)), weight="A", config=CONFIG)
+        + SearchVector(Value(fold(dek)), weight="B", config=CONFIG)
+        + SearchVector(Value(fold(body_text)), weight="C", config=CONFIG)
+    )
+
+
+def update_search_vector(article) -> None:
+    """Store the story's search vector (PostgreSQL only)."""
+    if uses_postgres():
+        type(article).objects.filter(pk=article.pk).update(
+            search_vector=story_vector(article.headline, article.dek, article.body_text)
+        )
+
+
+def body_text_of(body_html: str) -> str:
+    return html_to_text(body_html)
+
+
+def search_stories(queryset, query: str):
+    """``queryset`` narrowed to stories matching ``query``, best first, with
+    ``rank`` and ``snippet`` (ts_headline markers) annotated."""
+    if uses_postgres():
+        search_query = SearchQuery(fold(query), search_type="websearch", config=CONFIG)
+        return (
+            queryset.filter(search_vector=search_query)
+            .annotate(
+                rank=SearchRank(F("search_vector"), search_query),
+                snippet=SearchHeadline(
+                    "body_text",
+                    search_query,
+                    config=CONFIG,
+                    start_sel=_START,
+                    stop_sel=_STOP,
+                    max_words=40,
+                    min_words=20,
+                    max_fragments=2,
+                    fragment_delimiter=" … ",
+                ),
+                headline_marked=SearchHeadline(
+                    "headline",
+                    search_query,
+                    config=CONFIG,
+                    start_sel=_START,
+                    stop_sel=_STOP,
+                    highlight_all=True,
+                ),
+            )
+            .order_by("-rank", "-published_at", "-pk")
+        )
+    words = [w for w in re.split(r"\W+", query.replace('"', " ")) if w]
+    for word in words:
+        queryset = queryset.filter(
+            Q(headline__icontains=word)
+            | Q(dek__icontains=word)
+            | Q(body_text__icontains=word)
+        )
+    return queryset.order_by("-published_at", "-pk")
+
+
+def highlighted(marked: str) -> SafeString:
+    """Escape a ts_headline result, then turn its markers into <mark>."""
+    return mark_safe(
+        escape(marked or "").replace(_START, "<mark>").replace(_STOP, "</mark>")
+    )
