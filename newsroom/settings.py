@@ -62,10 +62,12 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "articles.caching.PublicPageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -101,6 +103,8 @@ if os.environ.get("REDIS_URL"):
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": os.environ["REDIS_URL"],
+            # Fail fast: with Redis down, pages are served uncached, not slowly.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
 else:
@@ -140,6 +144,9 @@ STORAGES = {
 NEWSROOM_NAME = os.environ.get("NEWSROOM_NAME", "The Newsroom")
 NEWSROOM_TAGLINE = "Business and automotive news"
 STORIES_PER_PAGE = 12
+# How long an anonymous page may be served from the cache (and by a CDN): a
+# scheduled story appears within this many seconds of its time.
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "60"))
 
 LOGGING = {
     "version": 1,

@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 
 from articles.models import Article, PreviewLink, Transition
+from articles.workflow import perform
 from tests.factories import (
     PreviewLinkFactory,
     article_form_data,
@@ -167,7 +168,7 @@ def test_delete_view(client_as, story, role):
         assert deleted.status_code == 403
     else:
         assert page.status_code == 200
-        assert "Are you sure?" in page.content.decode()
+        assert "Are you sure you want to delete" in page.content.decode()
         assert deleted.status_code == 302
         assert not Article.objects.exists()
         return
@@ -193,12 +194,16 @@ def test_bulk_delete_action(client_as, story, role):
         assert_sent_to_login(deleted)
     elif role in {"author", "journalist"}:
         assert "delete_selected" not in listing.content.decode()
-        # The forged action is not one of theirs: nothing happens.
-        assert deleted.status_code == 302
+        # The forged action is not one of theirs: the list, and no deletion.
+        for response in confirm, deleted:
+            assert response.status_code == 200
+            assert "Are you sure" not in response.content.decode()
     else:
         assert 'value="delete_selected"' in listing.content.decode()
         assert confirm.status_code == 200
-        assert "Are you sure?" in confirm.content.decode()
+        assert "Are you sure you want to delete the selected articles?" in (
+            confirm.content.decode()
+        )
         assert deleted.status_code == 302
         assert not Article.objects.exists()
         return
@@ -206,8 +211,6 @@ def test_bulk_delete_action(client_as, story, role):
 
 
 def test_an_editor_can_delete_a_story_with_a_workflow_history(client_as, story, users):
-    from articles.workflow import perform
-
     article = story("draft")
     perform(article, "submit", users["author"])
     perform(article, "publish", users["editor"])
@@ -216,7 +219,7 @@ def test_an_editor_can_delete_a_story_with_a_workflow_history(client_as, story, 
 
     page = client.get(url)
     assert page.status_code == 200
-    assert "Are you sure?" in page.content.decode()
+    assert "Are you sure you want to delete" in page.content.decode()
     assert client.post(url, {"post": "yes"}).status_code == 302
     assert not Article.objects.exists()
     assert not Transition.objects.exists()

@@ -1,0 +1,119 @@
+"""The anonymous page cache, shared by every app server through Django's
+cache (Redis when REDIS_URL is set).
+
+Every cached page is keyed by a site-wide generation number. Anything that
+changes what readers see — a story published, edited or withdrawn, a
+section, entity, author or image edited — raises the generation, so every
+page is fresh at once; entries also expire after PAGE_TTL seconds, so a
+scheduled story appears within that time with no job running. Logged-in
+staff and non-public paths are never cached. If the cache is down, pages are
+served uncached and the failure is logged.
+"""
+
+import hashlib
+import logging
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils.cache import patch_cache_control, patch_response_headers
+
+logger = logging.getLogger(__name__)
+
+GENERATION_KEY = "newsroom:page-generation"
+UNCACHED_PREFIXES = (
+    "/admin/",
+    "/preview/",
+    "/search/",
+    "/healthz",
+    "/static/",
+    "/media/",
+)
+
+
+def page_ttl() -> int:
+    return getattr(settings, "PAGE_CACHE_SECONDS", 60)
+
+
+def bump_generation() -> None:
+    """Make every cached page stale at once."""
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:
+        cache.set(GENERATION_KEY, 2, timeout=None)
+    except Exception:
+        logger.warning("Page cache unavailable: could not bump its generation")
+
+
+def _generation() -> int:
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:
+        cache.add(GENERATION_KEY, 1, timeout=None)
+        generation = cache.get(GENERATION_KEY, 1)
+    return generation
+
+
+def _key(request, generation: int) -> str:
+    digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    return f"newsroom:page:{generation}:{request.method}:{digest}"
+
+
+def cacheable_request(request) -> bool:
+    if request.method not in ("GET", "HEAD"):
+        return False
+    if request.path.startswith(UNCACHED_PREFIXES):
+        return False
+    # Staff see what readers see, but fresh: they are checking their work.
+    return not (hasattr(request, "user") and request.user.is_authenticated)
+
+
+def cacheable_response(response) -> bool:
+    cache_control = response.get("Cache-Control", "")
+    return (
+        response.status_code == 200
+        and not response.cookies
+        and "private" not in cache_control
+        and "no-store" not in cache_control
+        and not getattr(response, "streaming", False)
+    )
+
+
+class PublicPageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not cacheable_request(request):
+            response = self.get_response(request)
+            if request.method in ("GET", "HEAD") and "Cache-Control" not in response:
+                patch_cache_control(response, private=True, no_cache=True)
+            return response
+        try:
+            key = _key(request, _generation())
+            cached = cache.get(key)
+        except Exception:
+            logger.warning("Page cache unavailable: serving %s uncached", request.path)
+            return self.public(self.get_response(request))
+        if cached is not None:
+            cached["X-Cache"] = "HIT"
+            return cached
+        response = self.get_response(request)
+        if cacheable_response(response):
+            response = self.public(response)
+            if hasattr(response, "render") and callable(response.render):
+                response.render()
+            try:
+                cache.set(key, response, page_ttl())
+            except Exception:
+                logger.warning("Page cache unavailable: not storing %s", request.path)
+            response["X-Cache"] = "MISS"
+        return response
+
+    @staticmethod
+    def public(response):
+        if cacheable_response(response):
+            ttl = page_ttl()
+            patch_response_headers(response, cache_timeout=ttl)
+            patch_cache_control(
+                response, public=True, s_maxage=ttl, stale_while_revalidate=ttl
+            )
+        return response
