@@ -41,8 +41,8 @@ class Snapshot:
             "slug": self.fields.get("slug", ""),
             "dek": self.fields.get("dek", ""),
             "body": self.fields.get("body", ""),
-            "section": self.fields.get("section"),
-            "lead_image": self.fields.get("lead_image"),
+            "section": self.fields.get("section_id"),
+            "lead_image": self.fields.get("lead_image_id"),
             "byline_authors": self.author_ids,
             "linked_entities": self.entity_ids,
             "tags": self.tag_names,
@@ -52,21 +52,23 @@ class Snapshot:
 def snapshot(version: Version) -> Snapshot:
     article_id = int(version.object_id)
     related = version.revision.version_set.select_related("content_type")
+    # A version's field_dict is keyed by attname: "article_id", not "article".
     rows = {Byline: [], ArticleEntity: [], TaggedArticle: []}
     types = ContentType.objects.get_for_models(*rows)
     for other in related:
         for model, content_type in types.items():
             if other.content_type_id == content_type.pk:
                 data = other.field_dict
-                if data.get("article", data.get("content_object")) == article_id:
+                owner = data.get("article_id", data.get("content_object_id"))
+                if owner == article_id:
                     rows[model].append(data)
     bylines = sorted(rows[Byline], key=lambda data: data.get("order", 0))
-    tag_ids = [data["tag"] for data in rows[TaggedArticle]]
+    tag_ids = [data["tag_id"] for data in rows[TaggedArticle]]
     tag_names = dict(Tag.objects.filter(pk__in=tag_ids).values_list("pk", "name"))
     return Snapshot(
         fields=version.field_dict,
-        author_ids=[data["author"] for data in bylines],
-        entity_ids=[data["entity"] for data in rows[ArticleEntity]],
+        author_ids=[data["author_id"] for data in bylines],
+        entity_ids=[data["entity_id"] for data in rows[ArticleEntity]],
         tag_names=sorted(tag_names[pk] for pk in tag_ids if pk in tag_names),
     )
 
@@ -90,8 +92,8 @@ def _names(model, ids, field="name"):
 
 def readable(snap: Snapshot) -> dict[str, str]:
     fields = snap.fields
-    section = fields.get("section")
-    image = fields.get("lead_image")
+    section = fields.get("section_id")
+    image = fields.get("lead_image_id")
     return {
         "Headline": fields.get("headline", ""),
         "Slug": fields.get("slug", ""),

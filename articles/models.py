@@ -2,6 +2,7 @@ import reversion
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core import signing
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Prefetch, Q
 from django.urls import reverse
@@ -42,6 +43,18 @@ class Image(models.Model):
     width = models.PositiveIntegerField(editable=False, default=0)
     height = models.PositiveIntegerField(editable=False, default=0)
     file_size = models.PositiveIntegerField(editable=False, default=0)
+    focal_x = models.FloatField(
+        "focal point (across)",
+        default=0.5,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text="0 is the left edge, 1 the right: crops keep this point in view.",
+    )
+    focal_y = models.FloatField(
+        "focal point (down)",
+        default=0.5,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text="0 is the top, 1 the bottom.",
+    )
     alt_text = models.CharField(
         max_length=300,
         help_text="What the image shows, for readers who cannot see it.",
@@ -73,6 +86,30 @@ class Image(models.Model):
         if self.file and not self.file_size:
             self.file_size = self.file.size
         super().save(*args, **kwargs)
+
+
+class Rendition(models.Model):
+    """A resized, cropped copy of an image in a modern format, made once when
+    the image is uploaded and served from then on."""
+
+    image = models.ForeignKey(Image, on_delete=models.CASCADE, related_name="renditions")
+    spec = models.CharField(max_length=20)
+    format = models.CharField(max_length=5)
+    file = models.ImageField(
+        upload_to="renditions/%Y/%m/", width_field="width", height_field="height"
+    )
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["image", "spec", "format", "width"], name="rendition_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.image} ({self.spec}, {self.width}px, {self.format})"
 
 
 class Author(models.Model):

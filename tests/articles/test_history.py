@@ -37,11 +37,12 @@ def save_in_admin(client, article, **changes):
 
 
 @pytest.fixture
-def two_versions(story, editor_client):
-    """A story saved twice in the admin, changing everything a diff shows."""
-    anna, ben = AuthorFactory(name="Anna Schmidt"), AuthorFactory(name="Ben Okafor")
+def two_versions(story, editor_client, journalist_byline):
+    """A journalist's draft saved twice in the admin by an editor, changing
+    everything a diff shows."""
+    jo, ben = journalist_byline, AuthorFactory(name="Ben Okafor")
     company, person = CompanyFactory(name="Zeta Holdings"), PersonFactory(name="Ida Vo")
-    article = story("draft", authors=[anna], tags=["plants"], entities=[company])
+    article = story("draft", tags=["plants"], entities=[company])
     save_in_admin(
         editor_client,
         article,
@@ -53,7 +54,7 @@ def two_versions(story, editor_client):
         article,
         headline="BMW and Great Wall agree a deal",
         body="<p>Talks ended in Munich.</p><p>Nothing is signed.</p>",
-        byline_authors=[str(anna.pk), str(ben.pk)],
+        byline_authors=[str(jo.pk), str(ben.pk)],
         tags=["plants", "electric cars"],
         linked_entities=[str(company.pk), str(person.pk)],
     )
@@ -106,9 +107,12 @@ def test_compare_gives_a_readable_diff(two_versions):
     assert changes["Body"].diff == (
         "Talks <del>began</del> <ins>ended</ins> in Munich.<br>Nothing is signed."
     )
-    assert changes["Authors"].old == "Anna Schmidt"
-    assert changes["Authors"].new == "Anna Schmidt, Ben Okafor"
-    assert "<ins>Ben Okafor</ins>" in changes["Authors"].diff
+    assert changes["Authors"].old == "Jo Reporter"
+    assert changes["Authors"].new == "Jo Reporter, Ben Okafor"
+    # Words, not list items, are compared: "Reporter" became "Reporter,".
+    assert changes["Authors"].diff == (
+        "Jo <del>Reporter</del> <ins>Reporter, Ben Okafor</ins>"
+    )
     assert changes["Tags"].diff == "<ins>electric cars,</ins> plants"
     assert changes["Companies, people and brands"].new == "Zeta Holdings, Ida Vo"
     assert "<ins>" in changes["Companies, people and brands"].diff
@@ -144,7 +148,7 @@ def test_the_history_and_compare_pages(two_versions, client_as, role):
         assert (response.context["old"], response.context["new"]) == (old, new)
         html = response.content.decode()
         assert "<del>in talks</del> <ins>agree a deal</ins>" in html
-        assert "<ins>Ben Okafor</ins>" in html
+        assert "<ins>Reporter, Ben Okafor</ins>" in html
 
     # Restoring is for those who may change the story (its author: a draft).
     restore_link = f"{change_url(article)}?restore={old.pk}"

@@ -1,0 +1,198 @@
+"""Uploaded images: refused unless they are real pictures of sane size,
+cleaned of metadata, and turned into renditions for responsive pages.
+
+Renditions are made once, when an image is uploaded (or when load_demo adds
+one), and stored through Django's storage API, so they can live on object
+storage; pages only read them.
+"""
+
+import io
+import uuid
+import warnings
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from PIL import Image as PILImage
+from PIL import ImageOps, UnidentifiedImageError
+
+ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif"}
+
+
+def max_upload_bytes() -> int:
+    return getattr(settings, "MAX_IMAGE_UPLOAD_BYTES", 20 * 1024 * 1024)
+
+
+def max_pixels() -> int:
+    return getattr(settings, "MAX_IMAGE_PIXELS", 50_000_000)
+
+
+@dataclass(frozen=True)
+class Spec:
+    """One family of renditions: a crop ratio (None keeps the picture's own)
+    and the widths to make."""
+
+    name: str
+    ratio: float | None
+    widths: tuple[int, ...]
+    formats: tuple[str, ...] = ("webp", "jpeg")
+
+
+SPECS = {
+    spec.name: spec
+    for spec in [
+        Spec("full", None, (480, 800, 1200, 1600)),
+        Spec("card", 16 / 9, (400, 800, 1200)),
+        Spec("thumb", 1.0, (160, 400)),
+        Spec("social", 1200 / 630, (1200,), ("jpeg",)),
+    ]
+}
+
+
+def validate_upload(upload) -> str:
+    """Refuse anything but a real, complete JPEG, PNG, WebP or GIF of
+    reasonable size; return its format. Judged by content, not by name."""
+    if upload.size > max_upload_bytes():
+        raise ValidationError(
+            f"This file is {upload.size / 1024 / 1024:.1f} MB; the limit is "
+            f"{max_upload_bytes() / 1024 / 1024:.0f} MB.",
+            code="file_too_large",
+        )
+    upload.seek(0)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", PILImage.DecompressionBombWarning)
+            with PILImage.open(upload) as picture:
+                image_format = picture.format
+                width, height = picture.size
+                if image_format not in ALLOWED_FORMATS:
+                    raise ValidationError(
+                        "Upload a JPEG, PNG, WebP or GIF image.", code="bad_format"
+                    )
+                if width * height > max_pixels():
+                    raise ValidationError(
+                        f"This image is {width:,} × {height:,} pixels; the limit is "
+                        f"{max_pixels() / 1_000_000:.0f} million pixels.",
+                        code="too_many_pixels",
+                    )
+                picture.verify()
+            upload.seek(0)
+            with PILImage.open(upload) as picture:
+                picture.load()  # verify() does not notice a truncated file
+    except ValidationError:
+        raise
+    except (
+        PILImage.DecompressionBombError,
+        PILImage.DecompressionBombWarning,
+    ) as error:
+        raise ValidationError(
+            "This image would take too much memory to open.", code="too_many_pixels"
+        ) from error
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
+        raise ValidationError(
+            "This file is not a complete image: upload a JPEG, PNG, WebP or GIF.",
+            code="not_an_image",
+        ) from error
+    finally:
+        upload.seek(0)
+    return image_format
+
+
+def cleaned_upload(upload, image_format: str) -> ContentFile:
+    """The upload turned the right way up and stripped of its metadata
+    (location included), under a name of our own."""
+    upload.seek(0)
+    extension = ALLOWED_FORMATS[image_format]
+    name = f"{uuid.uuid4().hex}.{extension}"
+    if image_format == "GIF":
+        return ContentFile(upload.read(), name=name)  # no EXIF; keep animation
+    with PILImage.open(upload) as picture:
+        picture = ImageOps.exif_transpose(picture)
+        buffer = io.BytesIO()
+        if image_format == "JPEG":
+            picture.convert("RGB").save(buffer, "JPEG", quality=90, optimize=True)
+        elif image_format == "PNG":
+            picture.save(buffer, "PNG", optimize=True)
+        else:
+            picture.save(buffer, "WEBP", quality=88)
+    return ContentFile(buffer.getvalue(), name=name)
+
+
+def crop_box(width: int, height: int, ratio: float, fx: float, fy: float):
+    """The largest box of ``ratio`` inside the picture, centred on the focal
+    point as far as the edges allow."""
+    if width / height > ratio:
+        crop_w, crop_h = round(height * ratio), height
+    else:
+        crop_w, crop_h = width, round(width / ratio)
+    left = min(max(round(fx * width - crop_w / 2), 0), width - crop_w)
+    top = min(max(round(fy * height - crop_h / 2), 0), height - crop_h)
+    return left, top, left + crop_w, top + crop_h
+
+
+def _encode(picture, image_format: str) -> bytes:
+    buffer = io.BytesIO()
+    if image_format == "webp":
+        picture.save(buffer, "WEBP", quality=80, method=4)
+    else:
+        picture.convert("RGB").save(
+            buffer, "JPEG", quality=82, optimize=True, progressive=True
+        )
+    return buffer.getvalue()
+
+
+def create_renditions(image) -> int:
+    """Make every missing rendition of ``image``; return how many were made."""
+    from articles.models import Rendition
+
+    existing = set(image.renditions.values_list("spec", "format", "width"))
+    made = 0
+    image.file.open("rb")
+    try:
+        with PILImage.open(image.file) as source:
+            source.load()
+            source = source.convert(
+                "RGBA" if source.mode in ("RGBA", "LA", "P") else "RGB"
+            )
+    finally:
+        image.file.close()
+    for spec in SPECS.values():
+        picture = source
+        if spec.ratio is not None:
+            picture = source.crop(
+                crop_box(*source.size, spec.ratio, image.focal_x, image.focal_y)
+            )
+        widths = [w for w in spec.widths if w <= picture.width] or [picture.width]
+        for width in widths:
+            height = round(picture.height * width / picture.width)
+            resized = None
+            for image_format in spec.formats:
+                if (spec.name, image_format, width) in existing:
+                    continue
+                if resized is None:
+                    resized = picture.resize(
+                        (width, height), PILImage.Resampling.LANCZOS
+                    )
+                extension = "webp" if image_format == "webp" else "jpg"
+                Rendition.objects.create(
+                    image=image,
+                    spec=spec.name,
+                    format=image_format,
+                    file=ContentFile(
+                        _encode(resized, image_format),
+                        name=f"{image.pk}-{spec.name}-{width}.{extension}",
+                    ),
+                )
+                made += 1
+    return made
+
+
+def recreate_renditions(image) -> int:
+    """After the focal point moves: replace every rendition."""
+    with transaction.atomic():
+        for rendition in image.renditions.all():
+            rendition.file.delete(save=False)
+        image.renditions.all().delete()
+        return create_renditions(image)
