@@ -18,7 +18,13 @@ from taggit.models import Tag
 
 from articles import history
 from articles.diff import html_to_text, inline_diff
-from articles.forms import ArticleAdminForm, EditorialCommentForm, PreviewLinkForm
+from articles.forms import (
+    ArticleAdminForm,
+    EditorialCommentForm,
+    ImageAdminForm,
+    PreviewLinkForm,
+)
+from articles.images import create_renditions, recreate_renditions
 from articles.models import (
     Article,
     Author,
@@ -89,11 +95,33 @@ class SectionAdmin(admin.ModelAdmin):
 
 @admin.register(Image)
 class ImageAdmin(admin.ModelAdmin):
+    form = ImageAdminForm
     list_display = ["preview", "alt_text", "credit", "dimensions", "uploaded_at"]
     list_display_links = ["preview", "alt_text"]
     search_fields = ["alt_text", "caption", "credit"]
-    readonly_fields = ["preview_large", "dimensions", "uploaded_by", "uploaded_at"]
-    fields = ["file", "preview_large", "alt_text", "caption", "credit", "dimensions"]
+    readonly_fields = [
+        "preview_large",
+        "dimensions",
+        "renditions_made",
+        "uploaded_by",
+        "uploaded_at",
+    ]
+    fields = [
+        "file",
+        "preview_large",
+        "alt_text",
+        "caption",
+        "credit",
+        "focal_x",
+        "focal_y",
+        "dimensions",
+        "renditions_made",
+    ]
+
+    def get_queryset(self, request):
+        return (
+            super().get_queryset(request).annotate(rendition_count=Count("renditions"))
+        )
 
     @admin.display(description="Image")
     def preview(self, image):
@@ -107,10 +135,20 @@ class ImageAdmin(admin.ModelAdmin):
     def dimensions(self, image):
         return f"{image.width} × {image.height}" if image.width else "—"
 
+    @admin.display(description="Renditions")
+    def renditions_made(self, image):
+        return getattr(image, "rendition_count", 0) or "—"
+
     def save_model(self, request, obj, form, change):
         if not change:
             obj.uploaded_by = request.user
         super().save_model(request, obj, form, change)
+        # Made once, here, and served from then on; a new file or focal
+        # point makes them again.
+        if change and {"file", "focal_x", "focal_y"} & set(form.changed_data):
+            recreate_renditions(obj)
+        else:
+            create_renditions(obj)
 
 
 @admin.register(Author)

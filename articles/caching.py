@@ -4,10 +4,13 @@ cache (Redis when REDIS_URL is set).
 Every cached page is keyed by a site-wide generation number. Anything that
 changes what readers see — a story published, edited or withdrawn, a
 section, entity, author or image edited — raises the generation, so every
-page is fresh at once; entries also expire after PAGE_TTL seconds, so a
-scheduled story appears within that time with no job running. Logged-in
-staff and non-public paths are never cached. If the cache is down, pages are
-served uncached and the failure is logged.
+page is fresh at once. A scheduled story changes what readers see without
+any write: so each generation also remembers the next scheduled publish
+time, and the first request after it raises the generation itself. The
+story appears on time with no job running. Entries expire after
+PAGE_CACHE_SECONDS anyway (that is also what a CDN may keep them for).
+Logged-in staff and non-public paths are never cached. If the cache is
+down, pages are served uncached and the failure is logged.
 """
 
 import hashlib
@@ -15,11 +18,15 @@ import logging
 
 from django.conf import settings
 from django.core.cache import cache
+from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_response_headers
+
+from articles.models import Article
 
 logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "newsroom:page-generation"
+NEVER = "never"  # no story is scheduled
 UNCACHED_PREFIXES = (
     "/admin/",
     "/preview/",
@@ -49,6 +56,20 @@ def _generation() -> int:
     if generation is None:
         cache.add(GENERATION_KEY, 1, timeout=None)
         generation = cache.get(GENERATION_KEY, 1)
+    # The next scheduled story, remembered once per generation.
+    next_key = f"newsroom:next-publish:{generation}"
+    next_publish = cache.get(next_key)
+    if next_publish is None:
+        next_publish = (
+            Article.objects.scheduled()
+            .order_by("published_at")
+            .values_list("published_at", flat=True)
+            .first()
+        ) or NEVER
+        cache.set(next_key, next_publish, timeout=None)
+    if next_publish != NEVER and timezone.now() >= next_publish:
+        bump_generation()
+        return _generation()
     return generation
 
 

@@ -4,7 +4,8 @@ from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article, Author, Byline
+from articles.images import cleaned_upload, validate_upload
+from articles.models import Article, Author, Byline, Image
 from articles.search import clean_query
 from articles.workflow import RULES, Action, refusal
 from entities.models import Entity
@@ -242,3 +243,31 @@ class SearchForm(forms.Form):
                 ),
             )
         return cleaned
+
+
+class ImageAdminForm(forms.ModelForm):
+    """An upload is checked by its content and cleaned before it is stored."""
+
+    class Meta:
+        model = Image
+        fields = ["file", "alt_text", "caption", "credit", "focal_x", "focal_y"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("focal_x", "focal_y"):
+            self.fields[name].required = False  # the centre, unless moved
+
+    def clean_focal_x(self):
+        value = self.cleaned_data.get("focal_x")
+        return 0.5 if value is None else value
+
+    def clean_focal_y(self):
+        value = self.cleaned_data.get("focal_y")
+        return 0.5 if value is None else value
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if upload and "file" in self.changed_data:
+            image_format = validate_upload(upload)
+            return cleaned_upload(upload, image_format)
+        return upload

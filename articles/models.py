@@ -92,7 +92,9 @@ class Rendition(models.Model):
     """A resized, cropped copy of an image in a modern format, made once when
     the image is uploaded and served from then on."""
 
-    image = models.ForeignKey(Image, on_delete=models.CASCADE, related_name="renditions")
+    image = models.ForeignKey(
+        Image, on_delete=models.CASCADE, related_name="renditions"
+    )
     spec = models.CharField(max_length=20)
     format = models.CharField(max_length=5)
     file = models.ImageField(
@@ -163,11 +165,18 @@ class ArticleQuerySet(models.QuerySet):
             status=Article.Status.PUBLISHED, published_at__lte=timezone.now()
         )
 
+    def scheduled(self):
+        """Published stories whose time has not come yet."""
+        return self.filter(
+            status=Article.Status.PUBLISHED, published_at__gt=timezone.now()
+        )
+
     def for_listing(self):
         """What a list of stories shows: section, image and bylines, in a fixed
         number of queries whatever the number of stories."""
         return self.select_related("section", "lead_image").prefetch_related(
-            Prefetch("bylines", queryset=Byline.objects.select_related("author"))
+            Prefetch("bylines", queryset=Byline.objects.select_related("author")),
+            "lead_image__renditions",
         )
 
 

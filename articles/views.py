@@ -74,7 +74,10 @@ class AuthorView(StoryListView):
 
     def get_stories(self):
         self.author = get_object_or_404(
-            Author.objects.select_related("photo"), slug=self.kwargs["slug"]
+            Author.objects.select_related("photo").prefetch_related(
+                "photo__renditions"
+            ),
+            slug=self.kwargs["slug"],
         )
         return Article.objects.published().filter(bylines__author=self.author)
 
@@ -89,6 +92,7 @@ def article_page_queryset():
         "tags",
         Prefetch("entities", queryset=Entity.objects.order_by("kind", "name")),
         "corrections",
+        "lead_image__renditions",
     )
 
 
@@ -227,13 +231,7 @@ class SearchView(ListView):
             stories = stories.filter(published_at__date__gte=data["date_from"])
         if data["date_to"]:
             stories = stories.filter(published_at__date__lte=data["date_to"])
-        return (
-            search_stories(stories, self.query)
-            .select_related("section", "lead_image")
-            .prefetch_related(
-                Prefetch("bylines", queryset=Byline.objects.select_related("author"))
-            )
-        )
+        return search_stories(stories, self.query).for_listing()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

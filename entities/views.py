@@ -70,7 +70,9 @@ class EntityView(ListView):
         return super().get(request, *args, **kwargs)
 
     def get_entity_queryset(self):
-        return self.model.objects.select_related("image").prefetch_related("aliases")
+        return self.model.objects.select_related("image").prefetch_related(
+            "aliases", "image__renditions"
+        )
 
     def get_queryset(self):
         self.entity = get_object_or_404(

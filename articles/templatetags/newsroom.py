@@ -3,9 +3,11 @@
 Load with ``{% load newsroom %}``.
 """
 
+import json
 from urllib.parse import urlsplit
 
 from django import template
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -44,3 +46,64 @@ def absolute_url(context, url):
     """
     request = context.get("request")
     return request.build_absolute_uri(url) if request else url
+
+
+@register.inclusion_tag("includes/picture.html")
+def picture(image, spec="full", sizes="100vw", lead=False, css_class=""):
+    """A responsive <picture> of ``image``: WebP and JPEG srcsets from its
+    renditions of ``spec`` ("full", "card", "thumb"), with the width and
+    height that reserve its space. Uses the ``renditions`` prefetch when there
+    is one; an image without renditions falls back to the original file.
+    """
+    renditions = [r for r in image.renditions.all() if r.spec == spec]
+    by_format = {}
+    for rendition in sorted(renditions, key=lambda r: r.width):
+        by_format.setdefault(rendition.format, []).append(rendition)
+    jpegs = by_format.get("jpeg", [])
+    fallback = jpegs[-1] if jpegs else None
+    return {
+        "image": image,
+        "webp_srcset": _srcset(by_format.get("webp", [])),
+        "jpeg_srcset": _srcset(jpegs),
+        "src": fallback.file.url if fallback else image.file.url,
+        "width": fallback.width if fallback else image.width,
+        "height": fallback.height if fallback else image.height,
+        "sizes": sizes,
+        "lead": lead,
+        "css_class": css_class,
+    }
+
+
+def _srcset(renditions):
+    return ", ".join(f"{r.file.url} {r.width}w" for r in renditions)
+
+
+@register.simple_tag
+def rendition_url(image, spec="social"):
+    """The URL of ``image``'s largest JPEG rendition of ``spec``, or of the
+    original file."""
+    matching = [
+        r for r in image.renditions.all() if r.spec == spec and r.format == "jpeg"
+    ]
+    if matching:
+        return max(matching, key=lambda r: r.width).file.url
+    return image.file.url
+
+
+@register.filter
+def ld_json(data):
+    """A dict as JSON-LD, safe inside <script type="application/ld+json">."""
+    return mark_safe(
+        json.dumps(data, ensure_ascii=False, separators=(",", ":")).translate(
+            _JSON_SCRIPT_ESCAPES
+        )
+    )
+
+
+_JSON_SCRIPT_ESCAPES = {
+    ord(">"): "\\u003E",
+    ord("<"): "\\u003C",
+    ord("&"): "\\u0026",
+    ord("\u2028"): "\\u2028",
+    ord("\u2029"): "\\u2029",
+}

@@ -1,6 +1,8 @@
 """A story's history: every save keeps a version, versions compare as a readable
 diff, and an old version can be restored without losing any other."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
 from reversion.models import Version
@@ -37,7 +39,7 @@ def save_in_admin(client, article, **changes):
 
 
 @pytest.fixture
-def two_versions(story, editor_client, journalist_byline):
+def two_versions(story, editor_client, journalist_byline, frozen_now, time_machine):
     """A journalist's draft saved twice in the admin by an editor, changing
     everything a diff shows."""
     jo, ben = journalist_byline, AuthorFactory(name="Ben Okafor")
@@ -49,6 +51,7 @@ def two_versions(story, editor_client, journalist_byline):
         headline="BMW and Great Wall in talks",
         body="<p>Talks began in Munich.</p><p>Nothing is signed.</p>",
     )
+    time_machine.shift(datetime.timedelta(minutes=5))
     save_in_admin(
         editor_client,
         article,
@@ -182,7 +185,8 @@ def test_restore_puts_an_old_version_in_the_form(two_versions, editor_client):
         "<p>Talks began in Munich.</p><p>Nothing is signed.</p>"
     )
     assert form["tags"].value() == ["plants"]
-    assert len(form["byline_authors"].value()) == 1
+    assert form["byline_authors"].value() == [a.pk for a in article.byline_authors[:1]]
+    assert form["section"].value() == article.section_id
     assert form["base_version"].value() == article.version  # not a stale save
     html = response.content.decode()
     assert 'value="BMW and Great Wall in talks"' in html
@@ -196,14 +200,15 @@ def test_saving_a_restored_version_adds_a_version_and_loses_none(
     two_versions, editor_client
 ):
     article, old, new = two_versions
-    form = editor_client.get(change_url(article, restore=old.pk)).context[
-        "adminform"
-    ].form
+    form = (
+        editor_client.get(change_url(article, restore=old.pk)).context["adminform"].form
+    )
     data = article_form_data(
         article,
         headline=form["headline"].value(),
         body=form["body"].value(),
         tags=form["tags"].value(),
+        section=form["section"].value(),
         byline_authors=[str(pk) for pk in form["byline_authors"].value()],
     )
 

@@ -150,7 +150,7 @@ def many_stories(n, **kwargs):
 
 def test_home_query_budget(client):
     many_stories(5)
-    assert_budget(client, "/", lambda: many_stories(45), budget=4)
+    assert_budget(client, "/", lambda: many_stories(45), budget=6)
 
 
 def test_section_query_budget(client):
@@ -160,13 +160,13 @@ def test_section_query_budget(client):
         client,
         section.get_absolute_url(),
         lambda: many_stories(45, section=section),
-        budget=5,
+        budget=7,
     )
 
 
 def test_tag_query_budget(client):
     many_stories(5)
-    assert_budget(client, "/tags/bmw/", lambda: many_stories(45), budget=5)
+    assert_budget(client, "/tags/bmw/", lambda: many_stories(45), budget=7)
 
 
 def test_author_query_budget(client):
@@ -177,7 +177,7 @@ def test_author_query_budget(client):
         client,
         url,
         lambda: [published(authors=[author, AuthorFactory()]) for _ in range(49)],
-        budget=5,
+        budget=6,
     )
 
 
@@ -201,5 +201,5 @@ def test_story_page_query_budget(client):
             published(entities=[entity], tags=[f"tag {n}"])
         CorrectionFactory(article=article)
 
-    assert_budget(client, article.get_absolute_url(), grow, budget=9)
+    assert_budget(client, article.get_absolute_url(), grow, budget=11)
     assert Tag.objects.count() == 30

@@ -40,7 +40,9 @@ def assert_sent_to_login(response):
 def workflow_buttons(response):
     """The labels of the buttons in the change form's workflow panel."""
     html = response.content.decode()
-    panel = re.search(r'<fieldset class="module aligned workflow-panel">.*?</fieldset>', html, re.S)
+    panel = re.search(
+        r'<fieldset class="module aligned workflow-panel">.*?</fieldset>', html, re.S
+    )
     if panel is None:
         return []
     return re.findall(r'<button[^>]*name="_workflow"[^>]*>([^<]+)</button>', panel[0])
@@ -116,9 +118,7 @@ def test_change_view_is_editable_only_for_those_who_may_change(
 
 @pytest.mark.parametrize("state", STATES)
 @pytest.mark.parametrize("role", ROLES)
-def test_change_post_saves_only_for_those_who_may_change(
-    client_as, story, role, state
-):
+def test_change_post_saves_only_for_those_who_may_change(client_as, story, role, state):
     article = story(state)
     before = Article.objects.values().get(pk=article.pk)
     response = client_as(role).post(
@@ -372,9 +372,7 @@ def test_anonymous_cannot_create_preview_links(client, story):
 
 
 @pytest.mark.parametrize("base_version", ["0", "999", "", "not a number"])
-def test_a_tampered_base_version_gets_the_conflict_page(
-    client_as, story, base_version
-):
+def test_a_tampered_base_version_gets_the_conflict_page(client_as, story, base_version):
     article = story("published", headline="What readers see")
     data = article_form_data(article, headline="Overwritten", base_version=base_version)
 

@@ -11,6 +11,7 @@ from reversion.models import Revision
 from articles import history
 from articles.models import Article, Transition
 from articles.workflow import Action, WorkflowError, available_actions, perform
+from tests.budgets import assert_budget
 from tests.factories import (
     ArticleFactory,
     AuthorFactory,
@@ -541,3 +542,32 @@ def test_the_audit_log_is_read_only(audit_log, client_as):
     transition.refresh_from_db()
     assert (transition.comment, transition.action) == ("", "publish")
     assert Transition.objects.count() == 2
+
+
+# Query budgets: the queue and the log cost the same whatever their length
+
+
+def grow_queue(story, users, n):
+    """``n`` stories waiting, each submitted, sent back and submitted again."""
+    for _ in range(n):
+        article = story("draft")
+        perform(article, Action.SUBMIT, users["author"])
+        perform(article, Action.REQUEST_CHANGES, users["editor"], comment="Again.")
+        perform(article, Action.SUBMIT, users["editor"])
+
+
+@pytest.mark.parametrize(
+    ("admin_url", "budget"),
+    [
+        ("admin:articles_article_review_queue", 6),
+        ("admin:articles_transition_changelist", 11),
+    ],
+)
+def test_query_budget(client_as, story, users, admin_url, budget):
+    grow_queue(story, users, 2)
+    assert_budget(
+        client_as("editor"),
+        reverse(admin_url),
+        lambda: grow_queue(story, users, 20),
+        budget,
+    )

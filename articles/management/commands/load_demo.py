@@ -24,6 +24,7 @@ from PIL import ImageColor, ImageDraw, ImageFont
 from taggit.models import Tag
 
 from articles import demo_content as demo
+from articles.images import create_renditions
 from articles.models import (
     Article,
     ArticleEntity,
@@ -452,7 +453,7 @@ class Command(BaseCommand):
     def lead_image(self, spec):
         image = Image.objects.filter(alt_text=spec.alt_text).first()
         if image is not None:
-            # Only the words can change; an existing file is kept as it is.
+            self.make_renditions(image)
             return self.sync(
                 "Images",
                 Image,
@@ -472,7 +473,16 @@ class Command(BaseCommand):
         self.written_files.append((image.file.storage, image.file.name))
         image.save()
         self.note("Images", "created", image)
+        self.make_renditions(image)
         return image
+
+    def make_renditions(self, image):
+        made = create_renditions(image)
+        if made:
+            self.counts["Image renditions"]["created"] += made
+            self.written_files.extend(
+                (r.file.storage, r.file.name) for r in image.renditions.all()
+            )
 
     def sync(
         self, label, model, lookup, values, *, queryset=None, return_created=False
