@@ -318,10 +318,13 @@ class ArticleAdmin(admin.ModelAdmin):
         deleted, counts, perms_needed, protected = super().get_deleted_objects(
             objs, request
         )
-        # The audit log cannot be edited on its own pages, but it goes with its
-        # story (on_delete=CASCADE): it must not make every story that ever
-        # took a workflow step impossible to delete.
-        perms_needed.discard(Transition._meta.verbose_name)
+        # The audit log, mention suggestions and the story's quotes cannot be
+        # deleted on their own pages, but they go with their story
+        # (on_delete=CASCADE): they must not make every story that took a
+        # workflow step or names a company impossible to delete.
+        perms_needed -= {
+            model._meta.verbose_name for model in (Transition, MentionSuggestion, Quote)
+        }
         return deleted, counts, perms_needed, protected
 
     def get_form(self, request, obj=None, change=False, **kwargs):
@@ -543,7 +546,8 @@ class ArticleAdmin(admin.ModelAdmin):
                     if self._editable(request, obj)
                     else [],
                     "transitions": obj.transitions.select_related("user")[:50],
-                    "comments": obj.comments.select_related("author"),
+                    # A list: the template takes its length and its |last.
+                    "comments": list(obj.comments.select_related("author")),
                     "comment_form": EditorialCommentForm(),
                     "others_editing": [session.user for session in others],
                     "preview_links": obj.preview_links.select_related("created_by")

@@ -14,6 +14,17 @@ from entities.models import Brand, Company, Person
 FEED_SIZE = 20
 
 
+def feed_links(kind: str, obj, title: str) -> list[tuple[str, str, str]]:
+    """(title, RSS URL, Atom URL) for a page's own feed."""
+    return [
+        (
+            title,
+            reverse(f"articles:feed_{kind}", kwargs={"slug": obj.slug}),
+            reverse(f"articles:feed_{kind}_atom", kwargs={"slug": obj.slug}),
+        )
+    ]
+
+
 class MediaRssFeed(Rss201rev2Feed):
     """RSS 2.0 with Media RSS, so readers show the lead image."""
 

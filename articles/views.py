@@ -7,12 +7,15 @@ from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.template import loader
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import never_cache
 from django.views.generic import ListView
 from taggit.models import Tag
 
+from articles import structured_data
+from articles.feeds import feed_links
 from articles.forms import SearchForm
 from articles.models import (
     Article,
@@ -55,7 +58,11 @@ class SectionView(StoryListView):
         return Article.objects.published().filter(section=self.section)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(section=self.section, **kwargs)
+        return super().get_context_data(
+            section=self.section,
+            feeds=feed_links("sections", self.section, self.section.name),
+            **kwargs,
+        )
 
 
 class TagView(StoryListView):
@@ -66,7 +73,9 @@ class TagView(StoryListView):
         return Article.objects.published().filter(tagged_items__tag=self.tag)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(tag=self.tag, **kwargs)
+        return super().get_context_data(
+            tag=self.tag, feeds=feed_links("tags", self.tag, self.tag.name), **kwargs
+        )
 
 
 class AuthorView(StoryListView):
@@ -82,7 +91,11 @@ class AuthorView(StoryListView):
         return Article.objects.published().filter(bylines__author=self.author)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(author=self.author, **kwargs)
+        return super().get_context_data(
+            author=self.author,
+            feeds=feed_links("authors", self.author, self.author.name),
+            **kwargs,
+        )
 
 
 def article_page_queryset():
@@ -144,6 +157,25 @@ def attach_roles_as_of(article_id, entities, when) -> None:
         )
 
 
+SEO_IMAGE_SPECS = ("card", "thumb", "social")
+
+
+def lead_image_urls(request, article) -> list[str]:
+    """The lead image in the ratios search engines ask for (16:9, 1:1 and the
+    social crop), largest JPEG of each."""
+    if not article.lead_image:
+        return []
+    largest = {}
+    for rendition in article.lead_image.renditions.all():
+        wanted = rendition.format == "jpeg" and rendition.spec in SEO_IMAGE_SPECS
+        if wanted and rendition.width > getattr(
+            largest.get(rendition.spec), "width", 0
+        ):
+            largest[rendition.spec] = rendition
+    urls = [request.build_absolute_uri(r.file.url) for r in largest.values()]
+    return urls or [request.build_absolute_uri(article.lead_image.file.url)]
+
+
 def render_article(request, article, *, preview=None, status=200):
     """The story page. ``preview`` ("staff" or "link") marks a page that is
     not public: never indexed, never cached."""
@@ -162,6 +194,19 @@ def render_article(request, article, *, preview=None, status=200):
         ],
         "related_stories": related_stories(article),
         "preview": preview,
+        "json_ld": [
+            structured_data.news_article(
+                request, article, lead_image_urls(request, article)
+            ),
+            structured_data.breadcrumbs(
+                request,
+                [
+                    (settings.NEWSROOM_NAME, reverse("articles:home")),
+                    (article.section.name, article.section.get_absolute_url()),
+                    (article.headline, article.get_absolute_url()),
+                ],
+            ),
+        ],
     }
     response = TemplateResponse(
         request, "articles/article_detail.html", context, status=status

@@ -5,6 +5,8 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.generic import ListView
 
+from articles import structured_data
+from articles.feeds import feed_links
 from articles.models import Article
 from entities.models import (
     Brand,
@@ -102,6 +104,19 @@ class EntityView(ListView):
         co_mentioned = often_covered_with(self.entity)
         return super().get_context_data(
             entity=self.entity,
+            feeds=feed_links(
+                PATH_OF_KIND[self.entity.kind], self.entity, self.entity.name
+            ),
+            json_ld=[
+                structured_data.entity_page(self.request, self.entity),
+                structured_data.breadcrumbs(
+                    self.request,
+                    [
+                        (settings.NEWSROOM_NAME, reverse("articles:home")),
+                        (self.entity.name, self.entity.get_absolute_url()),
+                    ],
+                ),
+            ],
             events=events,
             often_covered_with=[
                 (other, shared, co_mention_url(self.entity, other))

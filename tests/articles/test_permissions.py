@@ -10,7 +10,9 @@ from django.urls import reverse
 
 from articles.models import Article, PreviewLink, Transition
 from articles.workflow import perform
+from entities.models import MentionSuggestion, Quote
 from tests.factories import (
+    PersonFactory,
     PreviewLinkFactory,
     article_form_data,
     workflow_form_data,
@@ -210,12 +212,20 @@ def test_bulk_delete_action(client_as, story, role):
     assert Article.objects.count() == 2
 
 
-def test_an_editor_can_delete_a_story_with_a_workflow_history(client_as, story, users):
+@pytest.mark.parametrize("role", ["editor", "superuser"])
+def test_a_story_goes_with_its_audit_log_suggestions_and_quotes(
+    client_as, story, users, role
+):
+    """What belongs to the story and cannot be deleted on its own pages does
+    not stop the story itself from being deleted."""
     article = story("draft")
     perform(article, "submit", users["author"])
     perform(article, "publish", users["editor"])
+    person = PersonFactory(name="Ida Vo")
+    MentionSuggestion.objects.create(article=article, entity=person)
+    Quote.objects.create(article=article, person=person, text="We are close.")
     url = reverse("admin:articles_article_delete", args=[article.pk])
-    client = client_as("editor")
+    client = client_as(role)
 
     page = client.get(url)
     assert page.status_code == 200
@@ -223,6 +233,8 @@ def test_an_editor_can_delete_a_story_with_a_workflow_history(client_as, story, 
     assert client.post(url, {"post": "yes"}).status_code == 302
     assert not Article.objects.exists()
     assert not Transition.objects.exists()
+    assert not MentionSuggestion.objects.exists()
+    assert not Quote.objects.exists()
 
 
 # Workflow steps

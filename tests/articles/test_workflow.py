@@ -498,6 +498,49 @@ def test_review_queue_needs_a_login(client):
     assert response["Location"].startswith(reverse("admin:login"))
 
 
+# The desk's comments
+
+
+@pytest.mark.parametrize("role", ["author", "journalist", "editor"])
+def test_the_desk_comments_on_a_story(client, client_as, story, users, role):
+    article = story("published")
+    url = reverse("admin:articles_article_comment", args=[article.pk])
+    staff = client_as(role)
+
+    response = staff.post(url, {"text": "Is the plant figure from 2019?"})
+
+    assert response.status_code == 302
+    comment = article.comments.get()
+    assert (comment.author, comment.text) == (
+        users[role],
+        "Is the plant figure from 2019?",
+    )
+    change_page = staff.get(response["Location"]).content.decode()
+    assert "Is the plant figure from 2019?" in change_page
+    assert (
+        "Is the plant figure"
+        not in client.get(article.get_absolute_url()).content.decode()
+    )
+
+
+def test_an_empty_comment_is_refused(client_as, story):
+    article = story("draft")
+    url = reverse("admin:articles_article_comment", args=[article.pk])
+    client = client_as("author")
+    assert client.post(url, {"text": "  "}).status_code == 302
+    assert client.get(url).status_code == 405
+    assert not article.comments.exists()
+
+
+def test_anonymous_cannot_comment(client, story):
+    article = story("draft")
+    url = reverse("admin:articles_article_comment", args=[article.pk])
+    assert client.post(url, {"text": "Spam"})["Location"].startswith(
+        reverse("admin:login")
+    )
+    assert not article.comments.exists()
+
+
 # The audit log in the admin
 
 
