@@ -12,6 +12,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 from reversion.models import Version
 from taggit.models import Tag
@@ -254,6 +255,7 @@ class ArticleAdmin(admin.ModelAdmin):
     autocomplete_fields = ["lead_image", "section"]
     readonly_fields = [
         "status_label",
+        "body_as_readers_see_it",
         "lead_image_preview",
         "published_at",
         "updated_at",
@@ -282,6 +284,8 @@ class ArticleAdmin(admin.ModelAdmin):
         content = ["headline", "slug", "dek", "body"]
         if self._editable(request, obj):
             content.append("base_version")
+        else:
+            content[3] = "body_as_readers_see_it"
         return [
             (None, {"fields": content}),
             (
@@ -373,6 +377,13 @@ class ArticleAdmin(admin.ModelAdmin):
         return thumbnail(article.lead_image, 360)
 
     # Read-only displays of the form's own fields, for those who may not edit.
+
+    @admin.display(description="Body")
+    def body_as_readers_see_it(self, article):
+        # Sanitised on save: the same HTML readers get.
+        return format_html(
+            '<div class="story-body-preview">{}</div>', mark_safe(article.body)
+        )
 
     @admin.display(description="Authors")
     def byline_authors(self, article):

@@ -120,6 +120,7 @@ class ArticleAdminForm(forms.ModelForm):
     class Meta:
         model = Article
         fields = ["headline", "slug", "dek", "body", "section", "lead_image"]
+        widgets = {"dek": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, admin_site=admin.site, user=None, restore=None, **kwargs):
         super().__init__(*args, **kwargs)
