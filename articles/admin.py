@@ -180,11 +180,7 @@ class CorrectionInline(admin.StackedInline):
 
     def has_add_permission(self, request, obj=None):
         # Corrections are appended by editors to stories readers have seen.
-        return (
-            obj is not None
-            and obj.first_published_at is not None
-            and is_editor(request.user)
-        )
+        return obj is not None and obj.has_been_public and is_editor(request.user)
 
     def has_change_permission(self, request, obj=None):
         return is_editor(request.user)
@@ -279,7 +275,7 @@ class ArticleAdmin(admin.ModelAdmin):
         ]
         if obj is not None and obj.status == Article.Status.WITHDRAWN:
             publication.append("withdrawal_notice")
-        if obj is not None and obj.first_published_at and self._editable(request, obj):
+        if obj is not None and obj.has_been_public and self._editable(request, obj):
             publication.insert(0, "minor_edit")
         content = ["headline", "slug", "dek", "body"]
         if self._editable(request, obj):
@@ -428,7 +424,7 @@ class ArticleAdmin(admin.ModelAdmin):
             if form.cleaned_data.get("base_version") != current.version:
                 raise EditConflict(current)
             obj.version = current.version + 1
-            if current.first_published_at and current.slug != obj.slug:
+            if current.has_been_public and current.slug != obj.slug:
                 SlugRedirect.objects.filter(old_slug=obj.slug).delete()
                 SlugRedirect.objects.update_or_create(
                     old_slug=current.slug, defaults={"article": obj}
@@ -445,12 +441,17 @@ class ArticleAdmin(admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         article = form.instance
-        author = getattr(request.user, "author", None)
-        if author and not change and not article.bylines.filter(author=author).exists():
-            # A journalist's new story is theirs, so they can go on editing it.
-            Byline.objects.create(
-                article=article, author=author, order=article.bylines.count()
+        if not change and not is_editor(request.user):
+            # A journalist's new story is theirs, so they can go on editing
+            # it: their byline is added, and made if they have none yet.
+            author = getattr(request.user, "author", None) or Author.objects.create(
+                name=request.user.get_full_name() or request.user.username,
+                user=request.user,
             )
+            if not article.bylines.filter(author=author).exists():
+                Byline.objects.create(
+                    article=article, author=author, order=article.bylines.count()
+                )
         # What the story mentions now: suggestions, and links when the
         # newsroom auto-accepts clear mentions.
         record_suggestions(article)

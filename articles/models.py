@@ -308,6 +308,15 @@ class Article(models.Model):
         )
 
     @property
+    def has_been_public(self):
+        """Readers have seen it: its first publish time has come (a story
+        scheduled but not yet out has not)."""
+        return (
+            self.first_published_at is not None
+            and self.first_published_at <= timezone.now()
+        )
+
+    @property
     def byline_authors(self):
         """Authors in byline order (uses the ``bylines`` prefetch when there is one)."""
         return [byline.author for byline in self.bylines.all()]

@@ -97,13 +97,13 @@ def refusal(user, article: Article, action: Action) -> str | None:
     rule = RULES[action]
     if rule.editors_only and not is_editor(user):
         return f"Only editors may {action.label.lower()}."
-    if action == Action.SUBMIT and not (is_editor(user) or can_edit(user, article)):
-        return "Only the story's authors may submit it for review."
     if article.status not in rule.from_statuses:
         return (
             f"A story that is {article.get_status_display().lower()} "
             f"cannot be {PAST_TENSE[action]}."
         )
+    if action == Action.SUBMIT and not (is_editor(user) or can_edit(user, article)):
+        return "Only the story's authors may submit it for review."
     if action == Action.REQUEST_CHANGES and article.is_published:
         return "A published story is withdrawn, not sent back."
     if action == Action.WITHDRAW and not article.is_published:

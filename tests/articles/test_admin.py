@@ -135,3 +135,13 @@ def grow_entities(n):
 def test_changelist_query_budget(editor_client, admin_url, grow, budget):
     grow(5)
     assert_budget(editor_client, reverse(admin_url), lambda: grow(45), budget)
+
+
+def test_a_journalist_without_a_byline_gets_one_and_keeps_editing(client, journalist):
+    client.force_login(journalist)
+    response = client.post(reverse("admin:articles_article_add"), article_form_data())
+    assert response.status_code == 302
+    article = Article.objects.get()
+    assert [a.user for a in article.byline_authors] == [journalist]
+    change_url = reverse("admin:articles_article_change", args=[article.pk])
+    assert 'name="headline"' in client.get(change_url).content.decode()
