@@ -176,7 +176,29 @@ class AuthorAdmin(admin.ModelAdmin):
 class CorrectionInline(admin.StackedInline):
     model = Correction
     extra = 0
-    fields = ["text", "published_at"]
+    fields = ["text", "published_at", "corrected_change"]
+    readonly_fields = ["corrected_change"]
+
+    @admin.display(description="What changed")
+    def corrected_change(self, correction):
+        """A link to the diff between the version this correction came with
+        and the one before it."""
+        if correction.version_id is None:
+            return "—"
+        versions = list(
+            history.versions_of(correction.article)
+            .filter(pk__lte=correction.version_id)
+            .values_list("pk", flat=True)[:2]
+        )
+        if len(versions) < 2:
+            return "—"
+        url = reverse("admin:articles_article_compare", args=[correction.article_id])
+        return format_html(
+            '<a href="{}?old={}&amp;new={}">Compare the versions</a>',
+            url,
+            versions[1],
+            versions[0],
+        )
 
     def has_add_permission(self, request, obj=None):
         # Corrections are appended by editors to stories readers have seen.
@@ -409,14 +431,30 @@ class ArticleAdmin(admin.ModelAdmin):
             with reversion.create_revision():
                 reversion.set_user(request.user)
                 reversion.set_comment("Saved" if object_id else "Created")
-                return super().changeform_view(
+                response = super().changeform_view(
                     request, object_id, form_url, extra_context
                 )
+            self._link_new_corrections(request)
+            return response
         except EditConflict as conflict:
             return self.conflict_view(request, conflict.current)
         except WorkflowError as error:
             messages.error(request, str(error))
             return redirect(request.path)
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        if formset.model is Correction:
+            request.new_corrections = [c.pk for c in formset.new_objects]
+
+    def _link_new_corrections(self, request):
+        """Corrections added with a save point at the version it made, which
+        exists once the revision block has closed."""
+        added = getattr(request, "new_corrections", [])
+        if added:
+            corrections = Correction.objects.filter(pk__in=added)
+            article = corrections.first().article
+            corrections.update(version=history.versions_of(article).first())
 
     def save_model(self, request, obj, form, change):
         if change:

@@ -382,6 +382,15 @@ class Correction(models.Model):
     )
     text = models.TextField()
     published_at = models.DateTimeField(default=timezone.now)
+    version = models.ForeignKey(
+        "reversion.Version",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        help_text="The saved version of the story that made this correction.",
+    )
 
     class Meta:
         ordering = ["published_at", "pk"]

@@ -1,6 +1,7 @@
 import pytest
 from django.urls import reverse
 
+from articles import history
 from articles.models import Article, Image
 from tests.budgets import assert_budget
 from tests.factories import (
@@ -145,3 +146,22 @@ def test_a_journalist_without_a_byline_gets_one_and_keeps_editing(client, journa
     assert [a.user for a in article.byline_authors] == [journalist]
     change_url = reverse("admin:articles_article_change", args=[article.pk])
     assert 'name="headline"' in client.get(change_url).content.decode()
+
+
+def test_a_correction_links_to_the_change_it_came_with(editor_client):
+    article = ArticleFactory(published=True, body="<p>The plant is in Cowley.</p>")
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    editor_client.post(url, article_form_data(article))  # a version to compare with
+    data = article_form_data(article)
+    data |= {
+        "body": "<p>The plant is in Oxford.</p>",
+        "corrections-TOTAL_FORMS": "1",
+        "corrections-0-text": "An earlier version gave the wrong plant.",
+        "corrections-0-published_at_0": "2026-11-26",
+        "corrections-0-published_at_1": "10:00:00",
+    }
+    assert editor_client.post(url, data).status_code == 302
+    correction = article.corrections.get()
+    assert correction.version == history.versions_of(article).first()
+    html = editor_client.get(url).content.decode()
+    assert "Compare the versions" in html
