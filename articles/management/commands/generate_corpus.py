@@ -1,0 +1,530 @@
+"""Fill PostgreSQL with a large, realistic synthetic newsroom for benchmarks.
+
+Stories have 600–1,500-word bodies; their links to companies, people and
+brands follow a Zipf-like popularity, so the first entity (BMW Group) is
+linked to about a tenth of all stories. Everything goes in through COPY, and
+each story's search vector is built here from lexemes PostgreSQL computed
+once for the vocabulary, so that a million stories load in minutes.
+"""
+
+import datetime
+import itertools
+import random
+import time
+from bisect import bisect_left
+from collections import defaultdict
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from taggit.models import Tag
+
+from articles.models import Author, Section
+from articles.search import CONFIG, fold
+
+SECTIONS = ["Automotive", "Business", "Technology", "Markets", "Policy", "Opinion"]
+SYLLABLES = (
+    "ka ro ti mu sel van dor bri len gar tho mi na zu fen lak ost wer bal quin "
+    "har ves dan pol rik sto ber ang tel mor su den lo vik ra ne"
+).split()
+COMPANY_SUFFIXES = ["Motors", "Group", "Holdings", "Automotive", "Industries", "AG"]
+COMMON = (
+    "the of and to in a for on with as said its by at from that it was is "
+    "electric market sales plant production talks joint venture platform "
+    "investment quarter growth demand battery factory supplier chief executive "
+    "board shares profit revenue model launch car cars vehicle vehicles China "
+    "Germany Europe Britain price prices cost costs year years month analysts "
+    "deal agreement plan plans would could will new first last week company "
+    "companies brand brands engine engines hybrid range charging software chips "
+    "output jobs workers union government tariff tariffs export exports import "
+    "dealers customers buyers premium compact luxury segment rival rivals lead "
+    "strategy partner partners capacity line lines assembly components"
+).split()
+STARTS = datetime.datetime(2015, 1, 1, tzinfo=datetime.UTC)
+
+
+def synthetic_word(rng: random.Random) -> str:
+    return "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 4)))
+
+
+def person_name(rng: random.Random) -> str:
+    return f"{synthetic_word(rng).title()} {synthetic_word(rng).title()}"
+
+
+class ZipfPicker:
+    """Draws indexes 0..n-1 with probability proportional to 1/(rank)^s."""
+
+    def __init__(self, n: int, s: float, rng: random.Random):
+        weights = [1 / (rank**s) for rank in range(1, n + 1)]
+        self.cumulative = list(itertools.accumulate(weights))
+        self.total = self.cumulative[-1]
+        self.rng = rng
+
+    def draw(self) -> int:
+        return bisect_left(self.cumulative, self.rng.random() * self.total)
+
+    @staticmethod
+    def exponent_for(n: int, share_of_first: float) -> float:
+        """The s that gives the first of n a ``share_of_first`` of all draws."""
+        low, high = 0.01, 3.0
+        for _ in range(60):
+            s = (low + high) / 2
+            share = 1 / sum(1 / rank**s for rank in range(1, n + 1))
+            low, high = (s, high) if share < share_of_first else (low, s)
+        return (low + high) / 2
+
+
+class Command(BaseCommand):
+    help = (
+        "Generate a synthetic corpus of stories and entities in PostgreSQL for "
+        "benchmarks (python manage.py generate_corpus --stories 1000000 "
+        "--entities 20000). Adds to what is there; repeatable with --seed."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--stories", type=int, default=10_000)
+        parser.add_argument("--entities", type=int, default=2_000)
+        parser.add_argument("--seed", type=int, default=2019)
+        parser.add_argument("--batch-size", type=int, default=20_000)
+
+    def handle(self, *args, stories, entities, seed, batch_size, **options):
+        if connection.vendor != "postgresql":
+            raise CommandError("generate_corpus needs PostgreSQL (set DATABASE_URL).")
+        if stories < 1 or entities < 10:
+            raise CommandError("Ask for at least 1 story and 10 entities.")
+        self.rng = random.Random(seed)
+        self.started = time.perf_counter()
+        with connection.cursor() as cursor:
+            # A bulk load: fewer fsyncs, more memory for the index builds.
+            cursor.execute("SET synchronous_commit = off")
+            cursor.execute("SET maintenance_work_mem = '1GB'")
+        sections = self.load_sections()
+        authors = self.load_authors(300)
+        tags = self.load_tags(1_500)
+        entity_ids, entity_names = self.load_entities(entities)
+        self.prepare_text(entity_names)
+        self.load_stories(stories, batch_size, sections, authors, tags, entity_ids)
+        self.finish()
+
+    def say(self, message: str) -> None:
+        elapsed = time.perf_counter() - self.started
+        self.stdout.write(f"[{elapsed:7.1f} s] {message}")
+
+    # Small tables ----------------------------------------------------------
+
+    def load_sections(self) -> list[int]:
+        ids = []
+        for order, name in enumerate(SECTIONS, start=1):
+            section, _ = Section.objects.get_or_create(
+                slug=slugify(name), defaults={"name": name, "order": order}
+            )
+            ids.append(section.pk)
+        return ids
+
+    def load_authors(self, count: int) -> list[int]:
+        existing = Author.objects.count()
+        names = [person_name(self.rng) for _ in range(count)]
+        Author.objects.bulk_create(
+            [
+                Author(name=name, slug=f"{slugify(name)}-{existing + n}")
+                for n, name in enumerate(names)
+            ]
+        )
+        self.say(f"{count} authors")
+        return list(Author.objects.values_list("pk", flat=True))
+
+    def load_tags(self, count: int) -> list[int]:
+        words = {synthetic_word(self.rng) for _ in range(count * 2)}
+        names = sorted(words)[:count]
+        Tag.objects.bulk_create(
+            [Tag(name=name, slug=slugify(name)) for name in names],
+            ignore_conflicts=True,
+        )
+        self.say(f"{count} tags")
+        return list(Tag.objects.values_list("pk", flat=True))
+
+    # Entities --------------------------------------------------------------
+
+    def load_entities(self, count: int):
+        """Companies, people and brands with aliases, roles and relationships.
+        The first entities are the demo's, BMW Group the most covered."""
+        rng = self.rng
+        now = timezone.now()
+        first_id = self.next_id("entities_entity")
+        known = [
+            ("company", "BMW Group", ["BMW AG", "Bayerische Motoren Werke"]),
+            ("company", "Great Wall Motor", ["Great Wall", "GWM"]),
+            ("brand", "MINI", []),
+            ("person", "Harald Krueger", ["Harald Krüger"]),
+            ("company", "Brilliance Auto", ["Brilliance"]),
+        ]
+        rows, names, kinds = [], [], []
+        seen = set()
+        for n in range(count):
+            if n < len(known):
+                kind, name, aliases = known[n]
+            else:
+                kind = rng.choices(["company", "person", "brand"], [60, 25, 15])[0]
+                while True:
+                    if kind == "person":
+                        name = person_name(rng)
+                    elif kind == "company":
+                        suffix = rng.choice(COMPANY_SUFFIXES)
+                        name = f"{synthetic_word(rng).title()} {suffix}"
+                    else:
+                        name = synthetic_word(rng).title()
+                    if name.lower() not in seen:
+                        break
+                base = name.split()[0]
+                aliases = [base, f"{base} {synthetic_word(rng).title()}", name.upper()]
+            seen.add(name.lower())
+            pk = first_id + n
+            rows.append((pk, kind, name, f"{slugify(name)}-{pk}", "", "", "", now, now))
+            names.append((pk, name, aliases))
+            kinds.append(kind)
+        self.copy(
+            "entities_entity",
+            [
+                "id",
+                "kind",
+                "name",
+                "slug",
+                "description",
+                "country",
+                "website",
+                "created_at",
+                "updated_at",
+            ],
+            rows,
+        )
+        ids = [row[0] for row in rows]
+        companies = [
+            pk for pk, kind in zip(ids, kinds, strict=True) if kind == "company"
+        ]
+        self.copy(
+            "entities_company",
+            ["entity_ptr_id", "headquarters", "founded"],
+            [(pk, "", rng.randint(1900, 2015)) for pk in companies],
+        )
+        self.copy(
+            "entities_person",
+            ["entity_ptr_id"],
+            [(pk,) for pk, kind in zip(ids, kinds, strict=True) if kind == "person"],
+        )
+        self.copy(
+            "entities_brand",
+            ["entity_ptr_id", "owner_id", "founded"],
+            [
+                (pk, rng.choice(companies), None)
+                for pk, kind in zip(ids, kinds, strict=True)
+                if kind == "brand"
+            ],
+        )
+        alias_rows = {
+            (pk, alias)
+            for pk, name, aliases in names
+            for alias in aliases
+            if alias != name
+        }
+        self.copy(
+            "entities_alias",
+            ["entity_id", "name", "case_sensitive"],
+            [(pk, alias, alias.isupper()) for pk, alias in sorted(alias_rows)],
+        )
+        people = [pk for pk, kind in zip(ids, kinds, strict=True) if kind == "person"]
+        self.copy(
+            "entities_role",
+            [
+                "person_id",
+                "company_id",
+                "title",
+                "press_titles",
+                "start_date",
+                "end_date",
+            ],
+            [
+                (
+                    pk,
+                    rng.choice(companies),
+                    rng.choice(["Chief executive", "Chief financial officer", "Chair"]),
+                    "",
+                    datetime.date(rng.randint(2000, 2018), 1, 1),
+                    None,
+                )
+                for pk in people
+            ],
+        )
+        pairs = {
+            tuple(rng.sample(companies, 2)) for _ in range(max(1, len(companies) // 10))
+        }
+        self.copy(
+            "entities_companyrelationship",
+            [
+                "from_company_id",
+                "to_company_id",
+                "kind",
+                "status",
+                "start_date",
+                "end_date",
+                "note",
+            ],
+            [
+                (
+                    a,
+                    b,
+                    rng.choice(["joint_venture", "supplier", "partnership"]),
+                    "active",
+                    datetime.date(rng.randint(2000, 2020), 1, 1),
+                    None,
+                    "",
+                )
+                for a, b in sorted(pairs)
+            ],
+        )
+        self.set_sequences("entities_entity")
+        self.say(
+            f"{count:,} entities, {len(alias_rows):,} aliases, {len(people):,} roles, "
+            f"{len(pairs):,} relationships"
+        )
+        return ids, {pk: name for pk, name, _ in names}
+
+    # Text ------------------------------------------------------------------
+
+    def prepare_text(self, entity_names: dict[int, str]) -> None:
+        """A vocabulary with a Zipf frequency, its lexemes as PostgreSQL makes
+        them, and a pool of paragraphs to assemble bodies from."""
+        rng = self.rng
+        synthetic = sorted({synthetic_word(rng) for _ in range(6_000)})
+        self.vocabulary = COMMON + synthetic
+        words_in_names = {w for name in entity_names.values() for w in name.split()}
+        self.lexemes = self.lexemes_of(set(self.vocabulary) | words_in_names)
+        self.entity_names = entity_names
+        picker = ZipfPicker(len(self.vocabulary), 1.05, rng)
+        self.paragraphs = []
+        for _ in range(20_000):
+            sentences = []
+            for _ in range(rng.randint(3, 6)):
+                words = [
+                    self.vocabulary[picker.draw()] for _ in range(rng.randint(8, 22))
+                ]
+                words[0] = words[0].capitalize()
+                sentences.append(" ".join(words) + ".")
+            text = " ".join(sentences)
+            self.paragraphs.append((text, self.tokens(text)))
+        self.say(f"{len(self.vocabulary):,} words, {len(self.paragraphs):,} paragraphs")
+
+    def lexemes_of(self, words: set[str]) -> dict[str, str | None]:
+        """Each word's lexeme in the search configuration (None: a stop word)."""
+        ordered = sorted(words)
+        lexemes = {}
+        with connection.cursor() as cursor:
+            for start in range(0, len(ordered), 5_000):
+                chunk = ordered[start : start + 5_000]
+                cursor.execute(
+                    "SELECT word, (SELECT string_agg(lexeme, ' ') FROM "
+                    f"unnest(to_tsvector('{CONFIG}', word))) "
+                    "FROM unnest(%s::text[]) AS word",
+                    [[fold(w) for w in chunk]],
+                )
+                folded = dict(cursor.fetchall())
+                for word in chunk:
+                    lexemes[word] = folded.get(fold(word))
+        return lexemes
+
+    def tokens(self, text: str) -> list[str | None]:
+        """The lexeme at each word position of ``text`` (None for stop words)."""
+        result = []
+        for raw in text.split():
+            word = raw.strip(".,;:").lower()
+            lexeme = self.lexemes.get(word) or self.lexemes.get(raw.strip(".,;:"))
+            if lexeme and " " in lexeme:
+                result.extend(lexeme.split())
+            else:
+                result.append(lexeme)
+        return result
+
+    @staticmethod
+    def tsvector(parts) -> str:
+        """tsvector text for (tokens, weight) parts, positions running on."""
+        positions = defaultdict(list)
+        position = 0
+        for tokens, weight in parts:
+            for lexeme in tokens:
+                position += 1
+                if lexeme is not None and len(positions[lexeme]) < 256:
+                    positions[lexeme].append(f"{min(position, 16383)}{weight}")
+        return " ".join(
+            "'{}':{}".format(lexeme.replace("'", "''"), ",".join(places))
+            for lexeme, places in positions.items()
+        )
+
+    # Stories ---------------------------------------------------------------
+
+    def load_stories(self, count, batch_size, sections, authors, tags, entity_ids):
+        rng = self.rng
+        # The first entity in about a tenth of stories, which draw three to
+        # six links each (4.5 on average).
+        exponent = ZipfPicker.exponent_for(len(entity_ids), 0.10 / 4.5)
+        entity_picker = ZipfPicker(len(entity_ids), exponent, rng)
+        tag_picker = ZipfPicker(len(tags), 1.0, rng)
+        first_story = self.next_id("articles_article")
+        now = timezone.now()
+        span = (now - STARTS).total_seconds()
+        with connection.cursor() as cursor:
+            cursor.execute("DROP INDEX IF EXISTS article_search_idx")
+        done = 0
+        while done < count:
+            n = min(batch_size, count - done)
+            stories, bylines, links, tagged = [], [], [], []
+            for i in range(n):
+                pk = first_story + done + i
+                linked = list(
+                    dict.fromkeys(
+                        entity_ids[entity_picker.draw()]
+                        for _ in range(rng.randint(3, 6))
+                    )
+                )
+                names = [self.entity_names[e] for e in linked]
+                headline_words = [names[0], *rng.choices(COMMON, k=rng.randint(6, 10))]
+                headline = " ".join(headline_words).capitalize()[:200]
+                dek = " ".join(
+                    rng.choices(self.vocabulary[:800], k=rng.randint(18, 30))
+                )
+                target = rng.randint(600, 1_500)
+                body_parts, words = [], 0
+                intro = (
+                    f"{' and '.join(names[:3])} {' '.join(rng.choices(COMMON, k=12))}."
+                )
+                body_parts.append((intro, self.tokens(intro)))
+                words += len(intro.split())
+                while words < target:
+                    paragraph = rng.choice(self.paragraphs)
+                    body_parts.append(paragraph)
+                    words += len(paragraph[0].split())
+                body = "".join(f"<p>{text}</p>" for text, _ in body_parts)
+                body_text = "\n".join(text for text, _ in body_parts)
+                vector = self.tsvector(
+                    [(self.tokens(headline), "A"), (self.tokens(dek), "B")]
+                    + [(tokens, "C") for _, tokens in body_parts]
+                )
+                published = STARTS + datetime.timedelta(seconds=rng.random() * span)
+                status = rng.choices(
+                    ["published", "draft", "in_review", "withdrawn"], [96, 2, 1, 1]
+                )[0]
+                when = published if status in ("published", "withdrawn") else None
+                stories.append(
+                    (
+                        pk,
+                        headline,
+                        f"story-{pk}",
+                        dek,
+                        body,
+                        body_text,
+                        vector,
+                        rng.choice(sections),
+                        status,
+                        when,
+                        when,
+                        None,
+                        published,
+                        published,
+                        1,
+                        "",
+                    )
+                )
+                bylines.extend(
+                    (pk, author, order)
+                    for order, author in enumerate(
+                        rng.sample(authors, rng.randint(1, 2))
+                    )
+                )
+                links.extend((pk, entity, published) for entity in linked)
+                tagged.extend(
+                    (pk, tag)
+                    for tag in dict.fromkeys(
+                        tags[tag_picker.draw()] for _ in range(rng.randint(1, 4))
+                    )
+                )
+            with transaction.atomic():
+                self.copy(
+                    "articles_article",
+                    [
+                        "id",
+                        "headline",
+                        "slug",
+                        "dek",
+                        "body",
+                        "body_text",
+                        "search_vector",
+                        "section_id",
+                        "status",
+                        "published_at",
+                        "first_published_at",
+                        "updated_at",
+                        "created_at",
+                        "modified_at",
+                        "version",
+                        "withdrawal_notice",
+                    ],
+                    stories,
+                )
+                self.copy(
+                    "articles_byline", ["article_id", "author_id", "order"], bylines
+                )
+                self.copy(
+                    "articles_articleentity",
+                    ["article_id", "entity_id", "created_at"],
+                    links,
+                )
+                self.copy(
+                    "articles_taggedarticle", ["content_object_id", "tag_id"], tagged
+                )
+            done += n
+            rate = done / (time.perf_counter() - self.started)
+            self.say(f"{done:,} / {count:,} stories ({rate:,.0f} a second overall)")
+        self.set_sequences("articles_article")
+
+    # Plumbing ----------------------------------------------------------------
+
+    def finish(self):
+        with connection.cursor() as cursor:
+            self.say("Building the search index…")
+            # Check deferred foreign keys now: an index cannot be built while
+            # they are pending (inside one transaction, as in the tests).
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute(
+                "CREATE INDEX IF NOT EXISTS article_search_idx ON articles_article "
+                "USING gin (search_vector) WHERE status = 'published'"
+            )
+            for table in (
+                "articles_byline",
+                "articles_articleentity",
+                "articles_taggedarticle",
+                "entities_alias",
+            ):
+                self.set_sequences(table)
+            self.say("Analysing tables…")
+            cursor.execute("ANALYZE")
+        self.say(self.style.SUCCESS("Corpus ready."))
+
+    def copy(self, table: str, columns: list[str], rows) -> None:
+        quoted = ", ".join(f'"{column}"' for column in columns)
+        with (
+            connection.cursor() as cursor,
+            cursor.copy(f"COPY {table} ({quoted}) FROM STDIN") as copy,
+        ):
+            for row in rows:
+                copy.write_row(row)
+
+    def next_id(self, table: str) -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {table}")
+            return cursor.fetchone()[0]
+
+    def set_sequences(self, table: str) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                f"COALESCE((SELECT MAX(id) FROM {table}), 1))"
+            )
