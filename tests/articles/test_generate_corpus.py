@@ -17,12 +17,12 @@ def test_generate_corpus_fills_a_searchable_skewed_newsroom(capsys):
     # Built in Python, the stored vector matches what search asks for.
     first_word = story.body_text.split()[3].strip(".,")
     assert search_stories(Article.objects.published(), first_word).exists()
-    # Zipf-like: the first entity (BMW Group) is in far more stories than most.
-    bmw = Entity.objects.get(name="BMW Group")
-    counts = sorted(
-        ArticleEntity.objects.filter(entity=e).count() for e in Entity.objects.all()
-    )
-    assert (
-        ArticleEntity.objects.filter(entity=bmw).count() > counts[len(counts) // 2] * 3
-    )
+    # Zipf-like: the first entity (BMW Group) is the most covered, in about
+    # a tenth of the stories.
+    counts = {
+        e.name: ArticleEntity.objects.filter(entity=e).count()
+        for e in Entity.objects.all()
+    }
+    assert max(counts, key=counts.get) == "BMW Group"
+    assert 0.05 <= counts["BMW Group"] / 300 <= 0.2
     assert "Corpus ready." in capsys.readouterr().out
