@@ -14,6 +14,15 @@ from entities.models import Brand, Company, Person
 FEED_SIZE = 20
 
 
+# Uploads are stored as JPEG, PNG, WebP or GIF under their format's extension.
+IMAGE_TYPES = {"png": "image/png", "webp": "image/webp", "gif": "image/gif"}
+
+
+def image_type(image) -> str:
+    extension = image.file.name.rsplit(".", 1)[-1].lower()
+    return IMAGE_TYPES.get(extension, "image/jpeg")
+
+
 def feed_links(kind: str, obj, title: str) -> list[tuple[str, str, str]]:
     """(title, RSS URL, Atom URL) for a page's own feed."""
     return [
@@ -43,7 +52,7 @@ class MediaRssFeed(Rss201rev2Feed):
                 {
                     "url": image["url"],
                     "medium": "image",
-                    "type": "image/jpeg",
+                    "type": image["type"],
                     "width": str(image["width"]),
                     "height": str(image["height"]),
                 },
@@ -106,7 +115,7 @@ class LatestStoriesFeed(Feed):
             Enclosure(
                 self.request.build_absolute_uri(image.file.url),
                 str(image.file_size),
-                "image/jpeg",
+                image_type(image),
             )
         ]
 
@@ -117,6 +126,7 @@ class LatestStoriesFeed(Feed):
         return {
             "media": {
                 "url": self.request.build_absolute_uri(image.file.url),
+                "type": image_type(image),
                 "width": image.width,
                 "height": image.height,
             }

@@ -246,12 +246,23 @@ class SearchForm(forms.Form):
         return cleaned
 
 
+class UploadedImageField(forms.ImageField):
+    """Judges an upload with validate_upload before Django's own Pillow check,
+    which opens it first and calls a decompression bomb a "corrupted image"."""
+
+    def to_python(self, data):
+        if forms.FileField.to_python(self, data) is not None:
+            validate_upload(data)
+        return super().to_python(data)
+
+
 class ImageAdminForm(forms.ModelForm):
     """An upload is checked by its content and cleaned before it is stored."""
 
     class Meta:
         model = Image
         fields = ["file", "alt_text", "caption", "credit", "focal_x", "focal_y"]
+        field_classes = {"file": UploadedImageField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

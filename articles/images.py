@@ -176,13 +176,16 @@ def create_renditions(image) -> int:
                         (width, height), PILImage.Resampling.LANCZOS
                     )
                 extension = "webp" if image_format == "webp" else "jpg"
+                # A new name each time: a remade rendition (the focal point
+                # moved) must not be served from a browser's or CDN's cache.
+                token = uuid.uuid4().hex[:8]
                 Rendition.objects.create(
                     image=image,
                     spec=spec.name,
                     format=image_format,
                     file=ContentFile(
                         _encode(resized, image_format),
-                        name=f"{image.pk}-{spec.name}-{width}.{extension}",
+                        name=f"{image.pk}-{spec.name}-{width}-{token}.{extension}",
                     ),
                 )
                 made += 1

@@ -9,6 +9,7 @@ no input is a syntax error. German digraphs are folded on both sides
 word match stands in.
 """
 
+import html
 import re
 
 from django.contrib.postgres.search import (
@@ -64,7 +65,18 @@ def update_search_vector(article) -> None:
 
 
 def body_text_of(body_html: str) -> str:
-    return html_to_text(body_html)
+    # Entities decoded: "AT&amp;T" is searched, and shown escaped once, as "AT&T".
+    return html.unescape(html_to_text(body_html))
+
+
+def highlight_query(query: str) -> SearchQuery:
+    """The query for marking matches in the text as stored, where "Krüger" is
+    "kruger" once unaccented, not "krueger": both spellings are marked."""
+    folded = fold(query)
+    undotted = re.sub(r"(?<=[AaOoUu])[Ee]", "", folded)
+    return SearchQuery(folded, search_type="websearch", config=CONFIG) | SearchQuery(
+        undotted, search_type="websearch", config=CONFIG
+    )
 
 
 def search_stories(queryset, query: str):
@@ -72,13 +84,14 @@ def search_stories(queryset, query: str):
     ``rank`` and ``snippet`` (ts_headline markers) annotated."""
     if uses_postgres():
         search_query = SearchQuery(fold(query), search_type="websearch", config=CONFIG)
+        marking_query = highlight_query(query)
         return (
             queryset.filter(search_vector=search_query)
             .annotate(
                 rank=SearchRank(F("search_vector"), search_query),
                 snippet=SearchHeadline(
                     "body_text",
-                    search_query,
+                    marking_query,
                     config=CONFIG,
                     start_sel=_START,
                     stop_sel=_STOP,
@@ -89,7 +102,7 @@ def search_stories(queryset, query: str):
                 ),
                 headline_marked=SearchHeadline(
                     "headline",
-                    search_query,
+                    marking_query,
                     config=CONFIG,
                     start_sel=_START,
                     stop_sel=_STOP,

@@ -1,14 +1,24 @@
 import datetime
+import io
 import zoneinfo
 
 import pytest
 from django.contrib.auth.models import Group
 from django.core.cache import cache
+from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from tests.factories import ArticleFactory, AuthorFactory, UserFactory
+from articles.management.commands import load_demo
+from entities import detection
+from tests.factories import (
+    ArticleFactory,
+    AuthorFactory,
+    UserFactory,
+    jpeg_bytes,
+    make_demo_entities,
+)
 
 # A fixed "now" for tests about publish times: a weekday in British Summer
 # Time, so that the newsroom's local time and UTC differ.
@@ -110,3 +120,28 @@ def count_queries():
         return result, len(queries.captured_queries)
 
     return run
+
+
+@pytest.fixture(autouse=True)
+def _no_mention_index_from_another_test():
+    """Forget the process's mention matcher before each test. It is kept
+    per DetectionSettings.index_version, and a rolled-back test takes the
+    version back with it: the next test would reach the same number with
+    other entities and be handed the earlier test's matcher."""
+    detection._cache.update(version=None, index=None)
+
+
+@pytest.fixture
+def demo_entities(db):
+    """The demo's companies, brands and people (with aliases, “not this”
+    phrases, roles and relationships), keyed by slug."""
+    return make_demo_entities()
+
+
+@pytest.fixture
+def demo_newsroom(db, monkeypatch):
+    """Everything ``manage.py load_demo`` makes, with a small picture in place
+    of each 1600×900 graphic: drawing those and their renditions would add
+    ten seconds to every test that loads the demo."""
+    monkeypatch.setattr(load_demo, "render_lead_image", lambda spec: jpeg_bytes())
+    call_command("load_demo", stdout=io.StringIO())

@@ -24,6 +24,7 @@ from entities.models import (
     Company,
     CompanyRelationship,
     EntityEvent,
+    ExclusionPhrase,
     Person,
     Quote,
     Role,
@@ -289,3 +290,82 @@ class QuoteFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Quote
+
+
+class ExclusionPhraseFactory(factory.django.DjangoModelFactory):
+    entity = factory.SubFactory(CompanyFactory)
+    phrase = factory.Sequence(lambda n: f"Not this motor {n}")
+
+    class Meta:
+        model = ExclusionPhrase
+
+
+def make_demo_entities():
+    """The demo's companies, brands and people, with their aliases, “not
+    this” phrases, roles and relationships exactly as
+    ``articles/demo_content.py`` has them, keyed by slug. Much faster than
+    ``load_demo``, which also draws a dozen stories' graphics."""
+    from articles import demo_content as demo
+
+    made = {}
+
+    def make(factory_class, spec, **extra):
+        fields = {
+            key: value
+            for key, value in spec.items()
+            if key not in {"aliases", "not_this", "owner"} and value is not None
+        }
+        entity = factory_class(**fields, **extra)
+        for name, case_sensitive in spec["aliases"]:
+            AliasFactory(entity=entity, name=name, case_sensitive=case_sensitive)
+        for phrase in spec.get("not_this", []):
+            ExclusionPhraseFactory(entity=entity, phrase=phrase)
+        made[spec["slug"]] = entity
+
+    for spec in demo.COMPANIES:
+        make(CompanyFactory, spec)
+    for spec in demo.BRANDS:
+        make(BrandFactory, spec, owner=made[spec["owner"]])
+    for spec in demo.PEOPLE:
+        make(PersonFactory, spec)
+    for spec in demo.ROLES:
+        RoleFactory(
+            **{**spec, "person": made[spec["person"]], "company": made[spec["company"]]}
+        )
+    for spec in demo.RELATIONSHIPS:
+        CompanyRelationshipFactory(
+            **{
+                **spec,
+                "from_company": made[spec["from_company"]],
+                "to_company": made[spec["to_company"]],
+            }
+        )
+    return made
+
+
+def picture_bytes(
+    width=64, height=36, image_format="JPEG", color=(20, 60, 120), mode="RGB", **save
+):
+    """A picture of any size and format; ``save`` goes to Pillow (exif=…)."""
+    buffer = io.BytesIO()
+    PILImage.new(mode, (width, height), color).save(buffer, image_format, **save)
+    return buffer.getvalue()
+
+
+class RenderedImageFactory(ImageFactory):
+    """An image as an upload leaves it: with every rendition made. 1200×675,
+    so the social rendition is a full 1200×630."""
+
+    file = factory.LazyFunction(
+        lambda: ContentFile(picture_bytes(1200, 675), name="lead.jpg")
+    )
+
+    class Meta:
+        skip_postgeneration_save = True
+
+    @factory.post_generation
+    def renditions(self, create, extracted, **kwargs):
+        if create:
+            from articles.images import create_renditions
+
+            create_renditions(self)

@@ -79,15 +79,14 @@ def _srcset(renditions):
 
 
 @register.simple_tag
-def rendition_url(image, spec="social"):
-    """The URL of ``image``'s largest JPEG rendition of ``spec``, or of the
-    original file."""
+def largest_rendition(image, spec="social"):
+    """``image``'s largest JPEG rendition of ``spec``, or the image itself
+    when it has none: either way, with the ``file``, ``width`` and ``height``
+    a page may announce (og:image)."""
     matching = [
         r for r in image.renditions.all() if r.spec == spec and r.format == "jpeg"
     ]
-    if matching:
-        return max(matching, key=lambda r: r.width).file.url
-    return image.file.url
+    return max(matching, key=lambda r: r.width) if matching else image
 
 
 @register.filter

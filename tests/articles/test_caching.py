@@ -1,0 +1,334 @@
+"""The anonymous page cache (articles.caching): readers get cached pages,
+staff fresh ones, and any change readers would see makes every page fresh
+at once, a scheduled story included, with no job running."""
+
+import datetime
+import logging
+
+import pytest
+from django.core.cache.backends.base import BaseCache
+from django.db import connection
+from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils.cache import get_max_age
+
+from articles.models import Article
+from articles.workflow import Action, perform
+from tests.factories import (
+    ArticleFactory,
+    CompanyFactory,
+    PreviewLinkFactory,
+    SectionFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+HOME = reverse("articles:home")
+MINUTE = datetime.timedelta(minutes=1)
+
+
+def get(client, url, **headers):
+    response = client.get(url, headers=headers)
+    assert response.status_code in (200, 304, 410), (url, response.status_code)
+    return response
+
+
+def cache_control(response) -> dict[str, str | bool]:
+    directives = {}
+    for part in response.get("Cache-Control", "").split(","):
+        if part.strip():
+            name, _, value = part.strip().partition("=")
+            directives[name] = value or True
+    return directives
+
+
+def primed(client, url):
+    """Request ``url`` until it is in the cache (the second anonymous
+    request is a hit) and return the cached HTML."""
+    assert get(client, url)["X-Cache"] == "MISS"
+    hit = get(client, url)
+    assert hit["X-Cache"] == "HIT"
+    return hit.content.decode()
+
+
+@pytest.fixture
+def lead(frozen_now):
+    company = CompanyFactory(name="Great Wall Motor")
+    return ArticleFactory(
+        published=True,
+        headline="BMW and Great Wall in talks",
+        section=SectionFactory(name="Automotive"),
+        entities=[company],
+    )
+
+
+# Hits and misses
+
+
+def test_the_second_anonymous_request_is_a_hit(client, lead):
+    first = get(client, HOME)
+    assert first["X-Cache"] == "MISS"
+
+    with CaptureQueriesContext(connection) as queries:
+        second = get(client, HOME)
+
+    assert second["X-Cache"] == "HIT"
+    assert second.content == first.content
+    assert "BMW and Great Wall in talks" in second.content.decode()
+    assert len(queries) == 0  # served from the cache: no database at all
+
+
+def test_every_public_page_is_cached(client, lead):
+    company = lead.entities.get()
+    for url in [
+        HOME,
+        lead.get_absolute_url(),
+        lead.section.get_absolute_url(),
+        company.get_absolute_url(),
+        reverse("articles:feed_latest"),
+        "/sitemap.xml",
+        "/news-sitemap.xml",
+    ]:
+        assert get(client, url)["X-Cache"] == "MISS", url
+        assert get(client, url)["X-Cache"] == "HIT", url
+
+
+def test_cached_pages_may_be_kept_by_browsers_and_cdns(client, lead, settings):
+    settings.PAGE_CACHE_SECONDS = 300
+    for response in [get(client, HOME), get(client, HOME)]:
+        directives = cache_control(response)
+        assert directives["public"] is True
+        assert directives["max-age"] == "300"
+        assert directives["s-maxage"] == "300"
+        assert directives["stale-while-revalidate"] == "300"
+        assert "private" not in directives
+
+
+def test_the_cache_key_includes_the_query_string(client, lead, settings):
+    for n in range(settings.STORIES_PER_PAGE):
+        ArticleFactory(published=True, headline=f"Older story {n}")
+    primed(client, HOME)
+    second_page = get(client, f"{HOME}?page=2")
+    assert second_page["X-Cache"] == "MISS"
+    assert "Page 2 of 2" in second_page.content.decode()
+
+
+def test_errors_are_not_cached(client, db):
+    for _ in range(2):
+        response = client.get("/stories/no-such-story/")
+        assert response.status_code == 404
+        assert "X-Cache" not in response
+
+
+# Who and what is never cached
+
+
+def test_staff_see_fresh_pages(client, lead, editor):
+    html = primed(client, HOME)
+    # A change that bypasses the signals: only a fresh page can show it.
+    Article.objects.filter(pk=lead.pk).update(headline="Quietly changed")
+    assert "Quietly changed" not in get(client, HOME).content.decode()
+
+    client.force_login(editor)
+    for _ in range(2):
+        response = get(client, HOME)
+        assert "X-Cache" not in response
+        assert "Quietly changed" in response.content.decode()
+        directives = cache_control(response)
+        assert "private" in directives
+        assert "public" not in directives
+        assert not get_max_age(response)
+
+    client.logout()
+    assert get(client, HOME).content.decode() == html
+
+
+def test_staff_requests_do_not_fill_the_cache(client, lead, editor):
+    client.force_login(editor)
+    get(client, HOME)
+    client.logout()
+    assert get(client, HOME)["X-Cache"] == "MISS"
+
+
+def test_search_previews_and_the_admin_are_never_cached(client, lead):
+    preview = PreviewLinkFactory(article=ArticleFactory(draft=True))
+    for url in [
+        f"{reverse('articles:search')}?q=bmw",
+        preview.get_absolute_url(),
+        reverse("admin:login"),
+    ]:
+        for _ in range(2):
+            response = get(client, url)
+            assert "X-Cache" not in response, url
+            assert "public" not in cache_control(response), url
+
+
+# Changes readers would see
+
+
+def test_publishing_a_story_refreshes_the_cache(client, lead, editor):
+    story = ArticleFactory(in_review=True, headline="Oxford plant to build MINIs")
+    assert "Oxford plant" not in primed(client, HOME)
+
+    perform(story, Action.PUBLISH, editor)
+
+    response = get(client, HOME)
+    assert response["X-Cache"] == "MISS"
+    assert "Oxford plant to build MINIs" in response.content.decode()
+
+
+def test_editing_a_published_story_refreshes_the_cache(client, lead):
+    pages = [HOME, lead.get_absolute_url(), lead.entities.get().get_absolute_url()]
+    for url in pages:
+        primed(client, url)
+
+    lead.headline = "BMW and Great Wall sign"
+    lead.save()
+
+    for url in pages:
+        response = get(client, url)
+        assert response["X-Cache"] == "MISS", url
+        assert "BMW and Great Wall sign" in response.content.decode(), url
+
+
+def test_withdrawing_a_story_refreshes_the_cache(client, lead, editor):
+    primed(client, HOME)
+    primed(client, lead.get_absolute_url())
+
+    perform(lead, Action.WITHDRAW, editor, comment="Legal asked us to.")
+
+    home = get(client, HOME)
+    assert home["X-Cache"] == "MISS"
+    assert "BMW and Great Wall in talks" not in home.content.decode()
+    assert get(client, lead.get_absolute_url()).status_code == 410
+
+
+def test_editing_a_section_refreshes_the_cache(client, lead):
+    primed(client, HOME)
+    primed(client, lead.get_absolute_url())
+
+    section = lead.section
+    section.name = "Cars and industry"
+    section.save()
+
+    for url in [HOME, lead.get_absolute_url()]:
+        response = get(client, url)
+        assert response["X-Cache"] == "MISS", url
+        assert "Cars and industry" in response.content.decode(), url
+
+
+def test_editing_an_entity_refreshes_the_cache(client, lead):
+    company = lead.entities.get().company
+    pages = [company.get_absolute_url(), lead.get_absolute_url()]
+    for url in pages:
+        primed(client, url)
+
+    company.name = "GWM"
+    company.save()
+
+    for url in pages:
+        response = get(client, url)
+        assert response["X-Cache"] == "MISS", url
+        html = response.content.decode()
+        assert "GWM" in html, url
+        assert "Great Wall Motor" not in html, url
+
+
+def test_a_scheduled_story_appears_in_the_cached_page_at_its_time(
+    client, lead, editor, frozen_now, time_machine, settings
+):
+    # Long enough that only the schedule, not expiry, can refresh the page.
+    settings.PAGE_CACHE_SECONDS = 3600
+    story = ArticleFactory(in_review=True, headline="Embargoed plant figures")
+    publish_at = frozen_now + 10 * MINUTE
+    perform(story, Action.SCHEDULE, editor, publish_at=publish_at)
+    assert "Embargoed plant figures" not in primed(client, HOME)
+
+    time_machine.move_to(publish_at - datetime.timedelta(seconds=1), tick=False)
+    before = get(client, HOME)
+    assert before["X-Cache"] == "HIT"
+    assert "Embargoed plant figures" not in before.content.decode()
+
+    time_machine.move_to(publish_at, tick=False)
+    at_its_time = get(client, HOME)
+    assert at_its_time["X-Cache"] == "MISS"
+    assert "Embargoed plant figures" in at_its_time.content.decode()
+    assert get(client, HOME)["X-Cache"] == "HIT"
+
+
+def test_the_next_of_two_scheduled_stories_also_appears_on_time(
+    client, lead, frozen_now, time_machine, settings
+):
+    settings.PAGE_CACHE_SECONDS = 3600
+    for minutes, headline in [(10, "First embargo"), (20, "Second embargo")]:
+        ArticleFactory(
+            published=True,
+            headline=headline,
+            published_at=frozen_now + minutes * MINUTE,
+        )
+    primed(client, HOME)
+
+    time_machine.move_to(frozen_now + 10 * MINUTE, tick=False)
+    html = get(client, HOME).content.decode()
+    assert "First embargo" in html
+    assert "Second embargo" not in html
+
+    time_machine.move_to(frozen_now + 20 * MINUTE, tick=False)
+    response = get(client, HOME)
+    assert response["X-Cache"] == "MISS"
+    assert "Second embargo" in response.content.decode()
+
+
+# Conditional requests
+
+
+def test_a_conditional_request_with_the_etag_answers_304(client, lead):
+    first = get(client, HOME)
+    etag = first["ETag"]
+
+    not_modified = get(client, HOME, if_none_match=etag)
+
+    assert not_modified.status_code == 304
+    assert not_modified.content == b""
+    # A change makes a new page, with a new ETag.
+    lead.headline = "BMW and Great Wall sign"
+    lead.save()
+    changed = get(client, HOME, if_none_match=etag)
+    assert changed.status_code == 200
+    assert changed["ETag"] != etag
+
+
+# When the cache is down
+
+
+class BrokenCache(BaseCache):
+    """A cache server that does not answer."""
+
+    def __init__(self, location, params):
+        super().__init__(params)
+
+    def _down(self, *args, **kwargs):
+        raise ConnectionError("Connection refused")
+
+    add = get = set = touch = delete = clear = incr = get_many = _down
+
+
+@override_settings(
+    CACHES={"default": {"BACKEND": "tests.articles.test_caching.BrokenCache"}}
+)
+def test_pages_are_served_uncached_when_the_cache_is_down(client, lead, caplog):
+    caplog.set_level(logging.WARNING, logger="articles.caching")
+
+    for _ in range(2):
+        response = get(client, HOME)
+        assert response.status_code == 200
+        assert "X-Cache" not in response
+        assert "BMW and Great Wall in talks" in response.content.decode()
+    assert "Page cache unavailable: serving / uncached" in caplog.messages
+
+    caplog.clear()
+    lead.headline = "Saved while the cache is down"
+    lead.save()
+    assert "Saved while the cache is down" in get(client, HOME).content.decode()
+    assert any("could not bump" in message for message in caplog.messages)
