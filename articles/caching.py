@@ -15,11 +15,12 @@ down, pages are served uncached and the failure is logged.
 
 import hashlib
 import logging
+import time
 
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
-from django.utils.cache import patch_cache_control, patch_response_headers
+from django.utils.cache import patch_cache_control
 
 from articles.models import Article
 
@@ -115,15 +116,18 @@ class PublicPageCacheMiddleware:
             logger.warning("Page cache unavailable: serving %s uncached", request.path)
             return self.public(self.get_response(request))
         if cached is not None:
-            cached["X-Cache"] = "HIT"
-            return cached
+            stored_at, response = cached
+            response["X-Cache"] = "HIT"
+            # A CDN subtracts the time already spent here from max-age.
+            response["Age"] = str(max(0, int(time.time() - stored_at)))
+            return response
         response = self.get_response(request)
         if cacheable_response(response):
             response = self.public(response)
             if hasattr(response, "render") and callable(response.render):
                 response.render()
             try:
-                cache.set(key, response, page_ttl())
+                cache.set(key, (time.time(), response), page_ttl())
             except Exception:
                 logger.warning("Page cache unavailable: not storing %s", request.path)
             response["X-Cache"] = "MISS"
@@ -133,8 +137,13 @@ class PublicPageCacheMiddleware:
     def public(response):
         if cacheable_response(response):
             ttl = page_ttl()
-            patch_response_headers(response, cache_timeout=ttl)
+            # max-age with Age, not Expires: a copy from the cache must not
+            # look fresher than it is.
             patch_cache_control(
-                response, public=True, s_maxage=ttl, stale_while_revalidate=ttl
+                response,
+                public=True,
+                max_age=ttl,
+                s_maxage=ttl,
+                stale_while_revalidate=ttl,
             )
         return response

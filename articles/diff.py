@@ -2,6 +2,7 @@
 
 import difflib
 import re
+from html import unescape
 
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
@@ -10,8 +11,9 @@ _BLOCK_END = re.compile(r"</(p|h[1-6]|li|blockquote)>|<br\s*/?>", re.IGNORECASE)
 
 
 def html_to_text(html: str) -> str:
-    """The words of a body, one paragraph a line, without markup."""
-    text = strip_tags(_BLOCK_END.sub("\n", html or ""))
+    """The words of a body, one paragraph a line, without markup, with
+    entities decoded ("AT&amp;T" reads "AT&T")."""
+    text = unescape(strip_tags(_BLOCK_END.sub("\n", html or "")))
     return "\n".join(line.strip() for line in text.splitlines() if line.strip())
 
 

@@ -9,7 +9,6 @@ no input is a syntax error. German digraphs are folded on both sides
 word match stands in.
 """
 
-import html
 import re
 
 from django.contrib.postgres.search import (
@@ -66,7 +65,7 @@ def update_search_vector(article) -> None:
 
 def body_text_of(body_html: str) -> str:
     # Entities decoded: "AT&amp;T" is searched, and shown escaped once, as "AT&T".
-    return html.unescape(html_to_text(body_html))
+    return html_to_text(body_html)
 
 
 def highlight_query(query: str) -> SearchQuery:
