@@ -55,6 +55,7 @@ from entities.mentions import (
     record_quotes,
     record_suggestions,
     stale_titles,
+    story_text,
 )
 from entities.mentions import dismiss as dismiss_suggestion
 from entities.models import Entity, MentionSuggestion, Quote
@@ -606,7 +607,7 @@ class ArticleAdmin(admin.ModelAdmin):
                     "preview_link_form": PreviewLinkForm() if is_editor(user) else None,
                     "version_count": history.versions_of(obj).count(),
                     "stale_title_warnings": stale_titles(
-                        "\n".join([obj.headline, obj.dek, html_to_text(obj.body)]),
+                        story_text(obj.headline, obj.dek, obj.body),
                         mentions_in(obj),
                         timezone.localdate(obj.published_at)
                         if obj.published_at
@@ -711,7 +712,7 @@ class ArticleAdmin(admin.ModelAdmin):
             if article is not None and article.published_at
             else timezone.localdate()
         )
-        text = "\n".join([headline, dek, html_to_text(body)])
+        text = story_text(headline, dek, body)
         return JsonResponse(
             {
                 "mentions": [

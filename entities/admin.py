@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.db import models
 from django.db.models import Count, Exists, OuterRef
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -134,6 +135,9 @@ class EntityAdminBase(StoryCountMixin, admin.ModelAdmin):
     list_display = ["name", "country", "story_count"]
     list_filter = [MentionedFilter, "country"]
     actions = [merge_selected]
+    # A website typed without its scheme is https (Django 6's default; Django
+    # 5.2 warns until the form says so).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def view_on_site(self, entity):
         return entity.get_absolute_url()

@@ -150,16 +150,14 @@ class MentionIndex:
             return
         pattern = Pattern(term.entity_id)
         lower = _lower(folded)
-        for key in {
-            lower,
-            _undigraph(lower),
-            _lower(fold(term.text.translate(_DIGRAPHS))),
-        }:
+        digraphed = _lower(fold(term.text.strip().translate(_DIGRAPHS)))
+        for key in {lower, _undigraph(lower), digraphed}:
             yield key, pattern
         words = lower.split()
         if term.is_person_name and len(words) >= 2:
             surname = Pattern(term.entity_id, surname_of=term.entity_id)
-            for key in {words[-1], _undigraph(words[-1])}:
+            # Spelt every way the full name is: "Krüger" is also "Krueger".
+            for key in {words[-1], _undigraph(words[-1]), digraphed.split()[-1]}:
                 yield key, surname
 
     def find(self, *texts: str) -> list[Mention]:

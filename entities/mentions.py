@@ -13,8 +13,22 @@ from entities.models import DetectionSettings, MentionSuggestion, Role
 State = MentionSuggestion.State
 
 
+_WHITESPACE = re.compile(r"\s+")
+
+
+def body_text(body_html: str) -> str:
+    """A body's words as readers see them, one paragraph a line: a line break
+    or a run of spaces inside a paragraph's HTML is one space."""
+    return html_to_text(_WHITESPACE.sub(" ", body_html or ""))
+
+
+def story_text(headline: str, dek: str, body_html: str) -> str:
+    """The text of a story that detection and the stale-title check read."""
+    return "\n".join([headline, dek, body_text(body_html)])
+
+
 def detect_mentions(headline: str, dek: str, body_html: str) -> list[Mention]:
-    return current_index().find(headline, dek, html_to_text(body_html))
+    return current_index().find(headline, dek, body_text(body_html))
 
 
 def mentions_in(article: Article) -> list[Mention]:
@@ -121,7 +135,7 @@ def stale_titles(text: str, mentions: list[Mention], on: datetime.date) -> list[
             continue
         person_roles = by_person[mention.entity_ids[0]]
         held = {
-            title.lower()
+            fold(title).lower()
             for role in person_roles
             if role.held_on(on)
             for title in role.all_titles
@@ -196,28 +210,39 @@ def detect_quotes(body_html: str) -> list[tuple[int, str]]:
     or a sentence in quotation marks with the patterns journalists use
     ("…," Krueger said). Returns (person id, quote); the desk confirms each
     before a person's page shows it."""
+    # (who, the quote, the text before the name: "Krueger" is Harald
+    # Krueger once the story has named him in full)
     attributed = []
-    for block in _BLOCKQUOTE.findall(body_html or ""):
-        lines = html_to_text(block).splitlines()
+    for block in _BLOCKQUOTE.finditer(body_html or ""):
+        lines = body_text(block[1]).splitlines()
         if len(lines) >= 2 and lines[-1].lstrip().startswith(("—", "–", "-")):
             who = lines[-1].lstrip("—–- ").split(",")[0]
-            attributed.append((who, " ".join(lines[:-1])))
-    text = html_to_text(_BLOCKQUOTE.sub("", body_html or ""))
+            before = body_text(body_html[: block.start()])
+            attributed.append((who, " ".join(lines[:-1]), before))
+    text = body_text(_BLOCKQUOTE.sub("", body_html or ""))
     for pattern in QUOTE_PATTERNS:
         for match in pattern.finditer(text):
-            attributed.append((match["who"], match["quote"]))
+            before = text[: match.start("who")]
+            attributed.append((match["who"], match["quote"], before))
     found = []
-    for who, quote in attributed:
-        person_id = _person_named(who)
+    for who, quote, before in attributed:
+        person_id = _person_named(who, before)
         if person_id is not None:
             found.append((person_id, quote.strip().strip('“”"').rstrip(",").strip()))
     return list(dict.fromkeys(found))
 
 
-def _person_named(words: str) -> int | None:
+def _person_named(words: str, before: str = "") -> int | None:
     from entities.models import Entity
 
-    mentions = [m for m in current_index().find(words) if not m.ambiguous]
+    # What ``words`` name is what they add to the mentions of the text before.
+    index = current_index()
+    earlier = {m.entity_ids: m.count for m in index.find(before)}
+    mentions = [
+        m
+        for m in index.find(before, words)
+        if not m.ambiguous and m.count > earlier.get(m.entity_ids, 0)
+    ]
     people = set(
         Entity.objects.filter(
             pk__in=[m.entity_ids[0] for m in mentions], kind=Entity.Kind.PERSON

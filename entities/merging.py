@@ -1,6 +1,7 @@
 """Merging a duplicate entity into the one the newsroom keeps."""
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 
 from articles.models import ArticleEntity
 from entities.models import (
@@ -22,12 +23,13 @@ class MergeError(Exception):
     """A merge the rules refuse; the message is meant for the editor."""
 
 
-def _move_unique(queryset, field: str, keep_id: int, key: str) -> int:
-    """Point rows at the kept entity, dropping those it already has."""
-    kept = set(
-        queryset.model.objects.filter(**{field: keep_id}).values_list(key, flat=True)
+def _move_unique(queryset, field: str, keep_id: int, *keys: str) -> int:
+    """Point rows at the kept entity, dropping those it already has (the
+    same values of ``keys``)."""
+    already_kept = queryset.model.objects.filter(
+        **{field: keep_id}, **{key: OuterRef(key) for key in keys}
     )
-    queryset.filter(**{f"{key}__in": kept}).delete()
+    queryset.filter(Exists(already_kept)).delete()
     return queryset.update(**{field: keep_id})
 
 
@@ -81,8 +83,13 @@ def merge_entities(keep: Entity, duplicate: Entity) -> dict[str, int]:
         moved["roles"] = Role.objects.filter(person_id=duplicate.pk).update(
             person_id=keep.pk
         )
+        # The same words in another story are another quote.
         moved["quotes"] = _move_unique(
-            Quote.objects.filter(person_id=duplicate.pk), "person_id", keep.pk, "text"
+            Quote.objects.filter(person_id=duplicate.pk),
+            "person_id",
+            keep.pk,
+            "article_id",
+            "text",
         )
     if keep.kind == Entity.Kind.COMPANY:
         moved["roles"] = Role.objects.filter(company_id=duplicate.pk).update(
