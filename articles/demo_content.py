@@ -1002,7 +1002,13 @@ answers.</p>
         published_at=None,
         authors=("tomas-wexford",),
         tags=("joint ventures", "China", "MINI"),
-        entities=("bmw-group", "great-wall-motor", "mini"),
+        entities=(
+            "bmw-group",
+            "great-wall-motor",
+            "mini",
+            "brilliance-auto",
+            "harald-krueger",
+        ),
         image=LeadImage(
             stem="spotlight-automotive-venture",
             alt_text="A white spotlight beam over a dot grid on a deep purple gradient",

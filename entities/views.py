@@ -68,7 +68,9 @@ class EntityView(ListView):
                 .first()
             )
             if moved is not None:
-                return HttpResponsePermanentRedirect(moved.entity.get_absolute_url())
+                query = request.META.get("QUERY_STRING")
+                url = moved.entity.get_absolute_url()
+                return HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)
         return super().get(request, *args, **kwargs)
 
     def get_entity_queryset(self):

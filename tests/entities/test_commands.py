@@ -16,9 +16,10 @@ pytestmark = pytest.mark.django_db
 
 SPOTLIGHT_DRAFT = "spotlight-automotive-bmw-great-wall-venture"
 SUMMARY = re.compile(
-    r"^Scanned (?P<stories>\d+) stories in [\d.]+ s: (?P<found>\d+) mentions found; "
-    r"(?P<changed>\d+) stories (?:got|would get) (?P<linked>\d+) new links; "
-    r"(?P<pending>\d+) suggestions wait for the desk; "
+    r"^Scanned (?P<stories>\d+) stor(?:y|ies) in [\d.]+ s: "
+    r"(?P<found>\d+) mentions? found; "
+    r"(?P<changed>\d+) stor(?:y|ies) (?:got|would get) (?P<linked>\d+) new links?; "
+    r"(?P<pending>\d+) suggestions? wait for the desk; "
     r"(?P<dismissed>\d+) stay dismissed\.$",
     re.MULTILINE,
 )

@@ -8,6 +8,10 @@ from entities.detection import current_index
 from entities.mentions import mentions_in, record_suggestions
 
 
+def counted(n: int, one: str, many: str | None = None) -> str:
+    return f"{n:,} {one if n == 1 else many or one + 's'}"
+
+
 class Command(BaseCommand):
     help = (
         "Scan stories for mentions of the known companies, people and brands "
@@ -77,10 +81,11 @@ class Command(BaseCommand):
         verb = "would get" if dry_run else "got"
         self.stdout.write(
             self.style.SUCCESS(
-                f"Scanned {totals['stories']:,} stories in {elapsed:.1f} s: "
-                f"{totals['found']:,} mentions found; {changed_stories:,} stories "
-                f"{verb} {totals['linked']:,} new links; "
-                f"{totals['pending']:,} suggestions wait for the desk; "
+                f"Scanned {counted(totals['stories'], 'story', 'stories')} in "
+                f"{elapsed:.1f} s: {counted(totals['found'], 'mention')} found; "
+                f"{counted(changed_stories, 'story', 'stories')} {verb} "
+                f"{counted(totals['linked'], 'new link')}; "
+                f"{counted(totals['pending'], 'suggestion')} wait for the desk; "
                 f"{totals['dismissed']:,} stay dismissed."
             )
         )
