@@ -203,3 +203,15 @@ def test_story_page_query_budget(client):
 
     assert_budget(client, article.get_absolute_url(), grow, budget=11)
     assert Tag.objects.count() == 30
+
+
+def test_healthz_answers_503_when_the_database_does_not(client, monkeypatch):
+    from django.db import DatabaseError, connection
+
+    def broken_cursor(*args, **kwargs):
+        raise DatabaseError("the database is down")
+
+    monkeypatch.setattr(connection, "cursor", broken_cursor)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.content == b"database unavailable\n"
