@@ -1,12 +1,12 @@
 """Full-text search over public stories.
 
 On PostgreSQL: a stored, weighted tsvector per story (headline A, standfirst
-B, body C) in the ``newsroom`` text search configuration (English stemming
-with accents removed by unaccent), kept up to date on save and indexed with
-GIN; queries are parsed by websearch_to_tsquery, so quoted phrases work and
-no input is a syntax error. German digraphs are folded on both sides
-("Krüger" and "Krueger" are one word). Elsewhere (the SQLite demo) a simple
-word match stands in.
+B, body D, the default weight) in the ``newsroom`` text search configuration
+(English stemming with accents removed by unaccent), kept up to date on
+save and indexed with GIN; queries are parsed by websearch_to_tsquery, so
+quoted phrases work and no input is a syntax error. German digraphs are
+folded on both sides ("Krüger" and "Krueger" are one word). Elsewhere (the
+SQLite demo) a simple word match stands in.
 """
 
 import re
@@ -51,7 +51,7 @@ def story_vector(headline: str, dek: str, body_text: str) -> SearchVector:
     return (
         SearchVector(Value(fold(headline)), weight="A", config=CONFIG)
         + SearchVector(Value(fold(dek)), weight="B", config=CONFIG)
-        + SearchVector(Value(fold(body_text)), weight="C", config=CONFIG)
+        + SearchVector(Value(fold(body_text)), weight="D", config=CONFIG)
     )
 
 

@@ -15,8 +15,12 @@ def test_generate_corpus_fills_a_searchable_skewed_newsroom(capsys):
     story = Article.objects.published().first()
     assert 600 <= len(story.body_text.split()) <= 1_700
     # Built in Python, the stored vector matches what search asks for.
-    first_word = story.body_text.split()[3].strip(".,")
-    assert search_stories(Article.objects.published(), first_word).exists()
+    words = [w.strip(".,") for w in story.body_text.split("\n")[1].split()]
+    published = Article.objects.published()
+    assert search_stories(published, words[3]).filter(pk=story.pk).exists()
+    # Positions are right: a phrase from the middle of the body is found.
+    phrase = f'"{words[5]} {words[6]} {words[7]}"'
+    assert search_stories(published, phrase).filter(pk=story.pk).exists()
     # Zipf-like: the first entity (BMW Group) is the most covered, in about
     # a tenth of the stories.
     counts = {

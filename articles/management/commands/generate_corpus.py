@@ -42,6 +42,9 @@ COMMON = (
     "strategy partner partners capacity line lines assembly components"
 ).split()
 STARTS = datetime.datetime(2015, 1, 1, tzinfo=datetime.UTC)
+# PostgreSQL keeps positions up to 16383; later words all count as there.
+MAX_POSITION = 16383
+POSITION_TEXT = [str(min(p, MAX_POSITION)) for p in range(MAX_POSITION + 2_000)]
 
 
 def synthetic_word(rng: random.Random) -> str:
@@ -311,7 +314,12 @@ class Command(BaseCommand):
                 words[0] = words[0].capitalize()
                 sentences.append(" ".join(words) + ".")
             text = " ".join(sentences)
-            self.paragraphs.append((text, self.tokens(text)))
+            tokens = self.tokens(text)
+            places = defaultdict(list)
+            for position, lexeme in enumerate(tokens, start=1):
+                if lexeme is not None:
+                    places[lexeme].append(position)
+            self.paragraphs.append((text, len(tokens), tuple(places.items())))
         self.say(f"{len(self.vocabulary):,} words, {len(self.paragraphs):,} paragraphs")
 
     def lexemes_of(self, words: set[str]) -> dict[str, str | None]:
@@ -345,18 +353,27 @@ class Command(BaseCommand):
         return result
 
     @staticmethod
-    def tsvector(parts) -> str:
-        """tsvector text for (tokens, weight) parts, positions running on."""
+    def tsvector(weighted, paragraphs) -> str:
+        """tsvector text as search.story_vector would make it: ``weighted``
+        (tokens, weight) parts first (headline A, standfirst B), then the
+        body's paragraphs at the default weight D, positions running on.
+        Paragraphs come with their lexemes' positions worked out once."""
         positions = defaultdict(list)
         position = 0
-        for tokens, weight in parts:
+        for tokens, weight in weighted:
             for lexeme in tokens:
                 position += 1
-                if lexeme is not None and len(positions[lexeme]) < 256:
-                    positions[lexeme].append(f"{min(position, 16383)}{weight}")
+                if lexeme is not None:
+                    positions[lexeme].append(f"{position}{weight}")
+        for count, places in paragraphs:
+            for lexeme, relative in places:
+                found = positions[lexeme]
+                if len(found) < 256:
+                    found.extend(POSITION_TEXT[position + r] for r in relative)
+            position = min(position + count, MAX_POSITION)
         return " ".join(
-            "'{}':{}".format(lexeme.replace("'", "''"), ",".join(places))
-            for lexeme, places in positions.items()
+            "'{}':{}".format(lexeme.replace("'", "''"), ",".join(found[:256]))
+            for lexeme, found in positions.items()
         )
 
     # Stories ---------------------------------------------------------------
@@ -392,21 +409,24 @@ class Command(BaseCommand):
                     rng.choices(self.vocabulary[:800], k=rng.randint(18, 30))
                 )
                 target = rng.randint(600, 1_500)
-                body_parts, words = [], 0
-                intro = (
-                    f"{' and '.join(names[:3])} {' '.join(rng.choices(COMMON, k=12))}."
-                )
-                body_parts.append((intro, self.tokens(intro)))
-                words += len(intro.split())
+                intro = " ".join([" and ".join(names[:3]), *rng.choices(COMMON, k=12)])
+                intro = intro + "."
+                intro_tokens = self.tokens(intro)
+                intro_places = defaultdict(list)
+                for position, lexeme in enumerate(intro_tokens, start=1):
+                    if lexeme is not None:
+                        intro_places[lexeme].append(position)
+                body_parts = [(intro, len(intro_tokens), tuple(intro_places.items()))]
+                words = len(intro_tokens)
                 while words < target:
                     paragraph = rng.choice(self.paragraphs)
                     body_parts.append(paragraph)
-                    words += len(paragraph[0].split())
-                body = "".join(f"<p>{text}</p>" for text, _ in body_parts)
-                body_text = "\n".join(text for text, _ in body_parts)
+                    words += paragraph[1]
+                body = "".join(f"<p>{text}</p>" for text, _, _ in body_parts)
+                body_text = "\n".join(text for text, _, _ in body_parts)
                 vector = self.tsvector(
-                    [(self.tokens(headline), "A"), (self.tokens(dek), "B")]
-                    + [(tokens, "C") for _, tokens in body_parts]
+                    [(self.tokens(headline), "A"), (self.tokens(dek), "B")],
+                    [(count, places) for _, count, places in body_parts],
                 )
                 published = STARTS + datetime.timedelta(seconds=rng.random() * span)
                 status = rng.choices(
