@@ -80,7 +80,7 @@ def _key(request, generation: int) -> str:
 
 
 def cacheable_request(request) -> bool:
-    if request.method not in ("GET", "HEAD"):
+    if request.method not in ("GET", "HEAD") or page_ttl() <= 0:
         return False
     if request.path.startswith(UNCACHED_PREFIXES):
         return False

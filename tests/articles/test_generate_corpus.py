@@ -30,3 +30,21 @@ def test_generate_corpus_fills_a_searchable_skewed_newsroom(capsys):
     assert max(counts, key=counts.get) == "BMW Group"
     assert 0.05 <= counts["BMW Group"] / 300 <= 0.2
     assert "Corpus ready." in capsys.readouterr().out
+
+
+def test_bench_pages_times_every_page(capsys, settings):
+    call_command("generate_corpus", stories=40, entities=20, seed=3)
+    call_command("bench_pages", requests=2, deep_page=3)
+    out = capsys.readouterr().out
+    for page in [
+        "home",
+        "story",
+        "section page 1",
+        "BMW Group page 1",
+        "search: phrase",
+        "admin: story list",
+        "admin: change form",
+    ]:
+        line = next(line for line in out.splitlines() if line.startswith(page))
+        assert " 200 " in line, line
+    assert "Search plan" in out

@@ -1,0 +1,171 @@
+"""Server-side time of each page against the corpus that is loaded now.
+
+Requests go through the whole Django stack in this process (middleware,
+views, templates, the database), with the anonymous page cache off, so the
+figures are what a cache miss costs. Run it after generate_corpus; see
+BENCHMARKS.md for the targets.
+"""
+
+import logging
+import math
+import statistics
+import time
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+from django.db.models import Count
+from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from taggit.models import Tag
+
+from articles.models import Article, Section
+from articles.search import CONFIG, fold
+from entities.models import Entity
+
+EDITOR = "bench-editor"
+
+
+def last_page(stories) -> int:
+    return max(1, math.ceil(stories.count() / settings.STORIES_PER_PAGE))
+
+
+class Command(BaseCommand):
+    help = "Print median and p95 server-side time and query counts per page."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--requests", type=int, default=200)
+        parser.add_argument(
+            "--deep-page",
+            type=int,
+            default=2_000,
+            help="The deep page of the largest entity and section to time.",
+        )
+
+    def handle(self, *args, requests, deep_page, **options):
+        story = Article.objects.published().order_by("-published_at").first()
+        if story is None:
+            raise CommandError("No public story: run load_demo or generate_corpus.")
+        section = Section.objects.annotate(n=Count("articles")).order_by("-n").first()
+        entity = (
+            Entity.objects.filter(name="BMW Group").first()
+            or Entity.objects.order_by("pk").first()
+        )
+        tag = Tag.objects.order_by("pk").first()
+        # The deep page asked for, or the last page when there are fewer.
+        public = Article.objects.published()
+        section_deep = min(deep_page, last_page(public.filter(section=section)))
+        entity_deep = min(
+            deep_page, last_page(public.filter(entity_links__entity=entity))
+        )
+        anonymous = Client(HTTP_HOST="127.0.0.1")
+        editor = Client(HTTP_HOST="127.0.0.1")
+        editor.force_login(self.editor())
+        changelist = reverse("admin:articles_article_changelist")
+        pages = [
+            ("home", anonymous, "/"),
+            ("story", anonymous, story.get_absolute_url()),
+            ("section page 1", anonymous, section.get_absolute_url()),
+            (
+                f"section page {section_deep}",
+                anonymous,
+                f"{section.get_absolute_url()}?page={section_deep}",
+            ),
+            (f"{entity.name} page 1", anonymous, entity.get_absolute_url()),
+            (
+                f"{entity.name} page {entity_deep}",
+                anonymous,
+                f"{entity.get_absolute_url()}?page={entity_deep}",
+            ),
+            ("tag page", anonymous, reverse("articles:tag", args=[tag.slug]))
+            if tag
+            else None,
+            ("search: common word", anonymous, "/search/?q=electric"),
+            ("search: rare word", anonymous, f"/search/?q={self.rare_word()}"),
+            ("search: phrase", anonymous, '/search/?q="joint+venture"'),
+            ("latest feed", anonymous, "/feeds/latest/"),
+            ("admin: story list", editor, changelist),
+            (
+                "admin: by status and section",
+                editor,
+                f"{changelist}?status__exact=published&section__id__exact={section.pk}",
+            ),
+            (
+                "admin: change form",
+                editor,
+                reverse("admin:articles_article_change", args=[story.pk]),
+            ),
+        ]
+        self.stdout.write(
+            f"{Article.objects.count():,} stories, {Entity.objects.count():,} "
+            f"entities; {requests} requests per page, page cache off\n"
+        )
+        self.stdout.write(
+            f"{'page':<38} {'status':>6} {'queries':>7} {'median':>9} {'p95':>9}"
+        )
+        # Not-found pages would log a line per request.
+        logging.getLogger("django.request").setLevel(logging.ERROR)
+        with override_settings(PAGE_CACHE_SECONDS=0):
+            for name, client, url in filter(None, pages):
+                self.time_page(name, client, url, requests)
+        self.explain_search()
+
+    def time_page(self, name, client, url, requests):
+        response = client.get(url)  # warm up: connections, templates, caches
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url)
+        # Counted now: the next requests reset the connection's query log.
+        query_count = len(queries.captured_queries)
+        timings = []
+        for _ in range(requests):
+            started = time.perf_counter()
+            client.get(url)
+            timings.append((time.perf_counter() - started) * 1000)
+        timings.sort()
+        p95 = timings[max(0, int(len(timings) * 0.95) - 1)]
+        self.stdout.write(
+            f"{name[:38]:<38} {response.status_code:>6} "
+            f"{query_count:>7} "
+            f"{statistics.median(timings):>7.1f}ms {p95:>7.1f}ms"
+        )
+
+    def editor(self):
+        user, created = get_user_model().objects.get_or_create(
+            username=EDITOR, defaults={"is_staff": True}
+        )
+        if created:
+            user.set_unusable_password()
+            user.save()
+            user.groups.add(Group.objects.get(name="Editors"))
+        return user
+
+    def rare_word(self) -> str:
+        with connection.cursor() as cursor:
+            # A word in one story of a sample is rare in the whole corpus too.
+            cursor.execute(
+                "SELECT word FROM ts_stat('SELECT search_vector FROM articles_article "
+                "WHERE status = ''published'' ORDER BY id LIMIT 2000') "
+                "WHERE ndoc = 1 AND length(word) > 5 ORDER BY word LIMIT 1"
+            )
+            row = cursor.fetchone()
+        return row[0] if row else "platform"
+
+    def explain_search(self):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "EXPLAIN SELECT id FROM articles_article WHERE status = 'published' "
+                f"AND search_vector @@ websearch_to_tsquery('{CONFIG}', %s)",
+                [fold("electric")],
+            )
+            plan = [row[0] for row in cursor.fetchall()]
+        uses_index = any("article_search_idx" in line for line in plan)
+        self.stdout.write(
+            "\nSearch plan ("
+            + ("uses the GIN index" if uses_index else "does NOT use the GIN index")
+            + "):"
+        )
+        for line in plan:
+            self.stdout.write(f"  {line}")
