@@ -271,7 +271,7 @@ class ArticleAdmin(admin.ModelAdmin):
     list_select_related = ["section"]
     search_fields = ["headline", "dek", "slug"]
     prepopulated_fields = {"slug": ["headline"]}
-    autocomplete_fields = ["lead_image", "section"]
+    autocomplete_fields = ["lead_image"]  # a desk has few sections: a plain list
     readonly_fields = [
         "status_label",
         "body_as_readers_see_it",
@@ -591,12 +591,18 @@ class ArticleAdmin(admin.ModelAdmin):
                 .exclude(user=user)
                 .select_related("user")
             )
+            transitions = list(obj.transitions.select_related("user")[:50])
             context.update(
                 {
                     "workflow_actions": available_actions(user, obj)
                     if self._editable(request, obj)
                     else [],
-                    "transitions": obj.transitions.select_related("user")[:50],
+                    "transitions": transitions,
+                    "changes_requested": transitions[0]
+                    if transitions
+                    and transitions[0].action == Action.REQUEST_CHANGES
+                    and obj.status == Article.Status.DRAFT
+                    else None,
                     # A list: the template takes its length and its |last.
                     "comments": list(obj.comments.select_related("author")),
                     "comment_form": EditorialCommentForm(),

@@ -618,3 +618,16 @@ def test_query_budget(client_as, story, users, admin_url, budget):
         lambda: grow_queue(story, users, 8),
         budget,
     )
+
+
+def test_the_journalist_sees_requested_changes_at_the_top(client, editor, journalist):
+    author = AuthorFactory(user=journalist)
+    article = ArticleFactory(status="in_review", authors=[author])
+    perform(article, "request_changes", editor, comment="Add the date of the letter.")
+    client.force_login(journalist)
+    html = client.get(
+        reverse("admin:articles_article_change", args=[article.pk])
+    ).content.decode()
+    top = html.split('name="headline"')[0]
+    assert "Changes requested" in top
+    assert "Add the date of the letter." in top
