@@ -40,6 +40,7 @@ from articles.models import (
     SlugRedirect,
     Transition,
 )
+from articles.paginators import EstimatedCountPaginator
 from articles.views import article_page_queryset, render_article
 from articles.workflow import (
     Action,
@@ -286,6 +287,9 @@ class ArticleAdmin(admin.ModelAdmin):
     inlines = [QuoteInline, CorrectionInline]
     show_facets = admin.ShowFacets.NEVER  # facet counts are a COUNT per filter value
     list_per_page = 50
+    # No exact COUNT(*) over every story on each load (see articles/paginators.py).
+    paginator = EstimatedCountPaginator
+    show_full_result_count = False
 
     def get_fieldsets(self, request, obj=None):
         publication = [

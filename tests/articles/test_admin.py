@@ -165,3 +165,20 @@ def test_a_correction_links_to_the_change_it_came_with(editor_client):
     assert correction.version == history.versions_of(article).first()
     html = editor_client.get(url).content.decode()
     assert "Compare the versions" in html
+
+
+def test_large_story_lists_are_counted_by_estimate(editor_client, monkeypatch):
+    from articles.paginators import EstimatedCountPaginator
+
+    for _ in range(3):
+        ArticleFactory()
+    url = reverse("admin:articles_article_changelist")
+    assert editor_client.get(url).context["cl"].result_count == 3
+    # Past the threshold the planner's estimate stands in for COUNT(*).
+    monkeypatch.setattr(EstimatedCountPaginator, "exact_up_to", -1)
+    monkeypatch.setattr(
+        EstimatedCountPaginator, "estimate", staticmethod(lambda qs, conn: 123_456)
+    )
+    changelist = editor_client.get(url).context["cl"]
+    assert changelist.result_count == 123_456
+    assert changelist.full_result_count is None
