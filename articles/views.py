@@ -109,17 +109,34 @@ def article_page_queryset():
     )
 
 
+# Related stories are ranked among the newest few stories of each of the
+# story's entities and tags, not among every story that shares one: BMW
+# Group alone is in a tenth of the archive.
+RELATED_POOL = 20
+RELATED_SOURCES = 8
+
+
 def related_stories(article, count=4):
     """Public stories sharing the most entities and tags with ``article``."""
-    entity_ids = [entity.pk for entity in article.entities.all()]
-    tag_ids = [tag.pk for tag in article.tags.all()]
+    entity_ids = [entity.pk for entity in article.entities.all()][:RELATED_SOURCES]
+    tag_ids = [tag.pk for tag in article.tags.all()][:RELATED_SOURCES]
     if not entity_ids and not tag_ids:
         return Article.objects.none()
+    others = (
+        Article.objects.published().exclude(pk=article.pk).order_by("-published_at")
+    )
+    pools = [
+        others.filter(entity_links__entity=pk).values("pk")[:RELATED_POOL]
+        for pk in entity_ids
+    ] + [
+        others.filter(tagged_items__tag=pk).values("pk")[:RELATED_POOL]
+        for pk in tag_ids
+    ]
+    candidates = pools[0].union(*pools[1:]) if len(pools) > 1 else pools[0]
     shared_entities = Q(entity_links__entity__in=entity_ids)
     shared_tags = Q(tagged_items__tag__in=tag_ids)
     return (
-        Article.objects.published()
-        .exclude(pk=article.pk)
+        Article.objects.filter(pk__in=candidates)
         .filter(shared_entities | shared_tags)
         .annotate(
             shared=Count("entity_links", filter=shared_entities, distinct=True)

@@ -215,3 +215,16 @@ def test_healthz_answers_503_when_the_database_does_not(client, monkeypatch):
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.content == b"database unavailable\n"
+
+
+def test_related_stories_rank_by_what_they_share_and_stay_public(client):
+    bmw, great_wall = CompanyFactory(), CompanyFactory()
+    article = published(entities=[bmw, great_wall], tags=["electric cars"])
+    both = published(entities=[bmw, great_wall], published_at=timezone.now() - 5 * HOUR)
+    one = published(entities=[bmw])
+    by_tag = published(tags=["electric cars"], published_at=timezone.now() - 2 * HOUR)
+    published()  # shares nothing
+    ArticleFactory(status="draft", entities=[bmw, great_wall])
+    related = list(client.get(article.get_absolute_url()).context["related_stories"])
+    assert related[0] == both
+    assert set(related[1:]) == {one, by_tag}
