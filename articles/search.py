@@ -26,6 +26,7 @@ from articles.diff import html_to_text
 
 CONFIG = "newsroom"
 MAX_QUERY_LENGTH = 200
+MAX_RANKED = 1_000
 _DIGRAPHS = str.maketrans(
     {"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"}
 )
@@ -80,12 +81,21 @@ def highlight_query(query: str) -> SearchQuery:
 
 def search_stories(queryset, query: str):
     """``queryset`` narrowed to stories matching ``query``, best first, with
-    ``rank`` and ``snippet`` (ts_headline markers) annotated."""
+    ``rank`` and ``snippet`` (ts_headline markers) annotated.
+
+    Stories are ranked among the newest MAX_RANKED matches: a word most of
+    the archive contains would otherwise mean ranking every story in it.
+    """
     if uses_postgres():
         search_query = SearchQuery(fold(query), search_type="websearch", config=CONFIG)
         marking_query = highlight_query(query)
-        return (
+        newest_matches = (
             queryset.filter(search_vector=search_query)
+            .order_by("-published_at", "-pk")
+            .values("pk")[:MAX_RANKED]
+        )
+        return (
+            queryset.model.objects.filter(pk__in=newest_matches)
             .annotate(
                 rank=SearchRank(F("search_vector"), search_query),
                 snippet=SearchHeadline(

@@ -447,3 +447,25 @@ def test_search_query_budget(client):
     CompanyFactory(name="Battery Ventures")
     grow(3)
     assert_budget(client, f"{SEARCH}?q=battery", lambda: grow(20), budget=7)
+
+
+def test_ranking_is_among_the_newest_matches(monkeypatch):
+    from articles import search
+
+    monkeypatch.setattr(search, "MAX_RANKED", 2)
+    now = timezone.now()
+    ArticleFactory(
+        status="published",
+        published_at=now - datetime.timedelta(days=3),
+        headline="Battery battery battery plant",
+    )
+    newer = [
+        ArticleFactory(
+            status="published",
+            published_at=now - datetime.timedelta(days=n),
+            body="<p>A battery.</p>",
+        )
+        for n in (1, 2)
+    ]
+    found = list(search.search_stories(Article.objects.published(), "battery"))
+    assert set(found) == set(newer)
