@@ -8,9 +8,13 @@ PG_HOST ?= 127.0.0.1
 PG_PORT ?= 5432
 PG_USER ?= postgres
 TEST_DATABASE_URL ?= postgres://$(PG_USER)@$(PG_HOST):$(PG_PORT)/newsroom
+BENCH_DATABASE_URL ?= postgres://$(PG_USER)@$(PG_HOST):$(PG_PORT)/newsroom_bench
+STORIES ?= 10000
+ENTITIES ?= 2000
+BENCH := DATABASE_URL=$(BENCH_DATABASE_URL) SECRET_KEY=benchmark ALLOWED_HOSTS=127.0.0.1
 
 .DEFAULT_GOAL := help
-.PHONY: help install install-test run demo test lint format migrations
+.PHONY: help install install-test run demo test lint format migrations bench bench-corpus
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -47,3 +51,13 @@ format: install-test ## Format and fix what ruff can
 
 migrations: install ## Write migrations for model changes
 	$(DEV) $(PY) manage.py makemigrations
+
+bench-corpus: install ## Load STORIES stories and ENTITIES entities into BENCH_DATABASE_URL
+	psql "$(BENCH_DATABASE_URL)" -c "SELECT 1" >/dev/null 2>&1 || createdb -h $(PG_HOST) -p $(PG_PORT) -U $(PG_USER) newsroom_bench
+	$(BENCH) $(PY) manage.py migrate --no-input
+	$(BENCH) $(PY) manage.py collectstatic --no-input -v0
+	$(BENCH) $(PY) manage.py generate_corpus --stories $(STORIES) --entities $(ENTITIES)
+
+bench: install ## Print detection and page benchmarks (against BENCH_DATABASE_URL)
+	$(BENCH) $(PY) manage.py bench_detection
+	$(BENCH) $(PY) manage.py bench_pages
