@@ -8,7 +8,8 @@ PG_HOST ?= 127.0.0.1
 PG_PORT ?= 5432
 PG_USER ?= postgres
 TEST_DATABASE_URL ?= postgres://$(PG_USER)@$(PG_HOST):$(PG_PORT)/newsroom
-BENCH_DATABASE_URL ?= postgres://$(PG_USER)@$(PG_HOST):$(PG_PORT)/newsroom_bench
+BENCH_DB ?= newsroom_bench
+BENCH_DATABASE_URL ?= postgres://$(PG_USER)@$(PG_HOST):$(PG_PORT)/$(BENCH_DB)
 STORIES ?= 10000
 ENTITIES ?= 2000
 BENCH := DATABASE_URL=$(BENCH_DATABASE_URL) SECRET_KEY=benchmark ALLOWED_HOSTS=127.0.0.1
@@ -52,12 +53,12 @@ format: install-test ## Format and fix what ruff can
 migrations: install ## Write migrations for model changes
 	$(DEV) $(PY) manage.py makemigrations
 
-bench-corpus: install ## Load STORIES stories and ENTITIES entities into BENCH_DATABASE_URL
-	psql "$(BENCH_DATABASE_URL)" -c "SELECT 1" >/dev/null 2>&1 || createdb -h $(PG_HOST) -p $(PG_PORT) -U $(PG_USER) newsroom_bench
+bench-corpus: install ## Load STORIES stories and ENTITIES entities into database BENCH_DB
+	psql "$(BENCH_DATABASE_URL)" -c "SELECT 1" >/dev/null 2>&1 || createdb -h $(PG_HOST) -p $(PG_PORT) -U $(PG_USER) $(BENCH_DB)
 	$(BENCH) $(PY) manage.py migrate --no-input
 	$(BENCH) $(PY) manage.py collectstatic --no-input -v0
 	$(BENCH) $(PY) manage.py generate_corpus --stories $(STORIES) --entities $(ENTITIES)
 
-bench: install ## Print detection and page benchmarks (against BENCH_DATABASE_URL)
+bench: install ## Print detection and page benchmarks (against database BENCH_DB)
 	$(BENCH) $(PY) manage.py bench_detection
 	$(BENCH) $(PY) manage.py bench_pages
