@@ -5,6 +5,8 @@ refuses to start without SECRET_KEY and ALLOWED_HOSTS.
 """
 
 import os
+import secrets
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -28,15 +30,35 @@ def env_list(name: str) -> list[str]:
 
 DEBUG = env_bool("DEBUG")
 
+# Commands that serve nothing and sign nothing (migrations, checks, static
+# files) may run without the production secrets; anything else may not.
+OFFLINE_COMMANDS = {
+    "makemigrations",
+    "migrate",
+    "showmigrations",
+    "sqlmigrate",
+    "check",
+    "collectstatic",
+}
+OFFLINE = (
+    len(sys.argv) > 1
+    and Path(sys.argv[0]).name == "manage.py"
+    and sys.argv[1] in OFFLINE_COMMANDS
+    and "--deploy" not in sys.argv
+)
+
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
-    if not DEBUG:
+    if DEBUG:
+        SECRET_KEY = "django-insecure-development-only-key-never-use-in-production"
+    elif OFFLINE:
+        SECRET_KEY = secrets.token_urlsafe(50)  # used for nothing, kept nowhere
+    else:
         raise ImproperlyConfigured("SECRET_KEY is required when DEBUG is off.")
-    SECRET_KEY = "django-insecure-development-only-key-never-use-in-production"
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 if not ALLOWED_HOSTS:
-    if not DEBUG:
+    if not DEBUG and not OFFLINE:
         raise ImproperlyConfigured("ALLOWED_HOSTS is required when DEBUG is off.")
     ALLOWED_HOSTS = ["localhost", "127.0.0.1"]
 

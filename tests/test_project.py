@@ -26,3 +26,18 @@ def test_editorial_groups_exist_after_migrate():
     assert "delete_article" not in journalist_perms
     assert "change_section" not in journalist_perms
     assert {"delete_article", "change_section", "delete_company"} <= editor_perms
+
+
+def test_production_refuses_to_serve_without_its_secrets():
+    import subprocess
+    import sys
+
+    env = {"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "newsroom.settings"}
+    serve = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert serve.returncode != 0
+    assert "SECRET_KEY is required when DEBUG is off" in serve.stderr
