@@ -26,6 +26,7 @@ from articles.models import (
     Section,
     SlugRedirect,
 )
+from articles.pagination import StoryPagesMixin
 from articles.search import highlighted, search_stories
 from articles.sitemaps import news_stories
 from entities.models import Entity, Role
@@ -33,7 +34,7 @@ from entities.models import Entity, Role
 logger = logging.getLogger(__name__)
 
 
-class StoryListView(ListView):
+class StoryListView(StoryPagesMixin, ListView):
     """A paginated list of public stories, newest first."""
 
     paginate_by = settings.STORIES_PER_PAGE

@@ -8,6 +8,7 @@ from django.views.generic import ListView
 from articles import structured_data
 from articles.feeds import feed_links
 from articles.models import Article
+from articles.pagination import StoryPagesMixin
 from entities.models import (
     Brand,
     Company,
@@ -50,7 +51,7 @@ def co_mention_url(entity: Entity, other: Entity) -> str:
     )
 
 
-class EntityView(ListView):
+class EntityView(StoryPagesMixin, ListView):
     """An entity's profile, relations, timeline and the public stories
     linked to it."""
 
@@ -172,7 +173,7 @@ class BrandView(EntityView):
         return super().get_entity_queryset().select_related("owner")
 
 
-class CoMentionView(ListView):
+class CoMentionView(StoryPagesMixin, ListView):
     """The public stories that link both of two entities (BMW × Great Wall)."""
 
     paginate_by = settings.STORIES_PER_PAGE

@@ -20,17 +20,27 @@ from django.db.models import Count
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.http import urlencode
 from taggit.models import Tag
 
 from articles.models import Article, Section
+from articles.pagination import MAX_NUMBERED_PAGE, cursor_of
 from articles.search import CONFIG, fold
 from entities.models import Entity
 
 EDITOR = "bench-editor"
 
 
-def last_page(stories) -> int:
-    return max(1, math.ceil(stories.count() / settings.STORIES_PER_PAGE))
+def deep_page_url(path: str, stories, page: int) -> tuple[int, str]:
+    """The address of page ``page`` of a story list (or of its last page):
+    past the numbered pages, the cursor the "Older" links would lead to."""
+    per_page = settings.STORIES_PER_PAGE
+    last = max(1, math.ceil(stories.count() / per_page))
+    page = min(page, last)
+    if page <= MAX_NUMBERED_PAGE:
+        return page, f"{path}?page={page}"
+    before = stories.order_by("-published_at", "-pk")[(page - 1) * per_page - 1]
+    return page, f"{path}?{urlencode({'before': cursor_of(before)})}"
 
 
 class Command(BaseCommand):
@@ -57,9 +67,13 @@ class Command(BaseCommand):
         tag = Tag.objects.order_by("pk").first()
         # The deep page asked for, or the last page when there are fewer.
         public = Article.objects.published()
-        section_deep = min(deep_page, last_page(public.filter(section=section)))
-        entity_deep = min(
-            deep_page, last_page(public.filter(entity_links__entity=entity))
+        section_deep, section_deep_url = deep_page_url(
+            section.get_absolute_url(), public.filter(section=section), deep_page
+        )
+        entity_deep, entity_deep_url = deep_page_url(
+            entity.get_absolute_url(),
+            public.filter(entity_links__entity=entity),
+            deep_page,
         )
         anonymous = Client(HTTP_HOST="127.0.0.1")
         editor = Client(HTTP_HOST="127.0.0.1")
@@ -72,13 +86,13 @@ class Command(BaseCommand):
             (
                 f"section page {section_deep}",
                 anonymous,
-                f"{section.get_absolute_url()}?page={section_deep}",
+                section_deep_url,
             ),
             (f"{entity.name} page 1", anonymous, entity.get_absolute_url()),
             (
                 f"{entity.name} page {entity_deep}",
                 anonymous,
-                f"{entity.get_absolute_url()}?page={entity_deep}",
+                entity_deep_url,
             ),
             ("tag page", anonymous, reverse("articles:tag", args=[tag.slug]))
             if tag

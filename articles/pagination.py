@@ -1,0 +1,105 @@
+"""Story lists that stay fast at any depth.
+
+The first pages are numbered (?page=2) and read with a small OFFSET; past
+them, and on every "Older stories" link from there, the address carries a
+cursor (?before=<time>~<id>) and the database seeks straight to it along the
+list's index. Nothing counts the whole list: a page knows whether there is
+an older one by asking for one story more than it shows.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import Q
+from django.http import Http404
+from django.utils.http import urlencode
+
+# Up to here a page number's OFFSET is a few hundred index entries.
+MAX_NUMBERED_PAGE = 20
+
+
+@dataclass
+class StoryPage:
+    """What a story list page needs to draw its pager."""
+
+    object_list: list
+    number: int | None  # None on a cursor page
+    older_url: str | None = None
+    newer_url: str | None = None
+    cursor: str | None = None
+    has_other_pages: bool = field(init=False)
+
+    def __post_init__(self):
+        self.has_other_pages = bool(self.older_url or self.newer_url)
+
+    def __iter__(self):
+        return iter(self.object_list)
+
+    def __len__(self):
+        return len(self.object_list)
+
+
+def cursor_of(story) -> str:
+    return f"{story.published_at.isoformat()}~{story.pk}"
+
+
+def parse_cursor(value: str):
+    try:
+        when, pk = value.rsplit("~", 1)
+        published_at = datetime.datetime.fromisoformat(when)
+        pk = int(pk)
+    except ValueError as error:
+        raise Http404("Not a page of this list.") from error
+    if published_at.tzinfo is None:
+        raise Http404("Not a page of this list.")
+    return published_at, pk
+
+
+def paginate_stories(request, stories, per_page=None) -> StoryPage:
+    """One page of ``stories`` (newest first: -published_at, -pk)."""
+    per_page = per_page or settings.STORIES_PER_PAGE
+    before = request.GET.get("before")
+    if before:
+        published_at, pk = parse_cursor(before)
+        rows = list(
+            stories.filter(
+                Q(published_at__lt=published_at)
+                | Q(published_at=published_at, pk__lt=pk)
+            )[: per_page + 1]
+        )
+        number = None
+    else:
+        raw = request.GET.get("page", "1")
+        if not raw.isdigit() or not 1 <= int(raw) <= MAX_NUMBERED_PAGE:
+            raise Http404("No such page.")
+        number = int(raw)
+        offset = (number - 1) * per_page
+        rows = list(stories[offset : offset + per_page + 1])
+    if not rows and (before or number > 1):
+        raise Http404("No such page.")
+    has_older, rows = len(rows) > per_page, rows[:per_page]
+
+    older_url = newer_url = None
+    if has_older:
+        if number is not None and number < MAX_NUMBERED_PAGE:
+            older_url = "?" + urlencode({"page": number + 1})
+        else:
+            older_url = "?" + urlencode({"before": cursor_of(rows[-1])})
+    if number is None:
+        newer_url = request.path  # back to the newest
+    elif number > 1:
+        newer_url = (
+            "?" + urlencode({"page": number - 1}) if number > 2 else request.path
+        )
+    return StoryPage(
+        rows, number, older_url, newer_url, cursor=before if number is None else None
+    )
+
+
+class StoryPagesMixin:
+    """For a ListView of stories: numbered, then cursor, pages (see above)."""
+
+    def paginate_queryset(self, queryset, page_size):
+        page = paginate_stories(self.request, queryset, page_size)
+        return None, page, page.object_list, page.has_other_pages
