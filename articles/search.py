@@ -79,6 +79,14 @@ def highlight_query(query: str) -> SearchQuery:
     )
 
 
+def matching(queryset, query: str):
+    """The stories of ``queryset`` that match ``query`` (PostgreSQL): what
+    the GIN index answers."""
+    return queryset.filter(
+        search_vector=SearchQuery(fold(query), search_type="websearch", config=CONFIG)
+    )
+
+
 def search_stories(queryset, query: str):
     """``queryset`` narrowed to stories matching ``query``, best first, with
     ``rank`` and ``snippet`` (ts_headline markers) annotated.
@@ -89,10 +97,12 @@ def search_stories(queryset, query: str):
     if uses_postgres():
         search_query = SearchQuery(fold(query), search_type="websearch", config=CONFIG)
         marking_query = highlight_query(query)
-        newest_matches = (
-            queryset.filter(search_vector=search_query)
+        # Found once, as ids: the page's count and its ranking then read
+        # these instead of matching the whole archive twice more.
+        newest_matches = list(
+            matching(queryset, query)
             .order_by("-published_at", "-pk")
-            .values("pk")[:MAX_RANKED]
+            .values_list("pk", flat=True)[:MAX_RANKED]
         )
         return (
             queryset.model.objects.filter(pk__in=newest_matches)
