@@ -190,7 +190,9 @@ def _span(role: Role) -> str:
     return f"from {start} to {end}"
 
 
-_NAME = r"(?P<who>[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){0,3})"
+# A capitalised word, accented capitals included (Özdemir, Émile).
+_CAPITAL = "A-ZÀ-ÖØ-ÞĀ-Ž"
+_NAME = rf"(?P<who>[{_CAPITAL}][\w'’.-]+(?:\s+[{_CAPITAL}][\w'’.-]+){{0,3}})"
 _SPEECH = r"(?:said|says|told|added|explained|stated)"
 _QUOTE = r"[“\"](?P<quote>[^”\"]{15,600}?)[,.]?[”\"]"
 QUOTE_PATTERNS = [

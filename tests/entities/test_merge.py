@@ -266,3 +266,15 @@ def test_journalists_cannot_merge_even_with_a_forged_post(client_as):
         assert messages_of(response) == ["Only editors can merge entities."]
     assert Entity.objects.filter(pk=graph.duplicate.pk).exists()
     assert not EntityRedirect.objects.exists()
+
+
+def test_a_co_mention_address_follows_a_merge(client):
+    from entities.merging import merge_entities
+    from entities.views import co_mention_url
+
+    kept, duplicate, other = CompanyFactory(), CompanyFactory(), CompanyFactory()
+    old = co_mention_url(duplicate, other)
+    merge_entities(kept, duplicate)
+    response = client.get(old)
+    assert response.status_code == 301
+    assert response["Location"] == co_mention_url(kept, other)

@@ -231,3 +231,15 @@ def test_the_demo_records_its_signed_quotes(client, demo_newsroom):
     }
     person_page = client.get("/people/harald-krueger/")
     assert len(person_page.context["quotes"]) == 2
+
+
+def test_quotes_of_people_whose_names_start_with_an_accent():
+    from entities.mentions import detect_quotes
+    from tests.factories import PersonFactory
+
+    person = PersonFactory(name="Émile Özdemir")
+    found = detect_quotes(
+        "<p>“The plant will be ready next year, not this one,” Özdemir said. "
+        "Émile Özdemir told reporters: “Ask me again in the autumn.”</p>"
+    )
+    assert (person.pk, "Ask me again in the autumn") in found
