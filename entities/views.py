@@ -181,28 +181,32 @@ class CoMentionView(StoryPagesMixin, ListView):
     template_name = "entities/co_mentions.html"
 
     def get(self, request, *args, **kwargs):
-        # Either side merged into another entity: follow it there.
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            moved = self.merged_slugs()
+            if not moved:
+                raise
+        # Either side was merged into another entity: follow it there.
+        kwargs = {**self.kwargs, **moved}
+        return HttpResponsePermanentRedirect(
+            reverse("entities:co_mentions", kwargs=kwargs)
+        )
+
+    def merged_slugs(self) -> dict[str, str]:
         moved = {}
         for kind_key, slug_key in (("kind", "slug"), ("other_kind", "other_slug")):
             model = KIND_PATHS.get(self.kwargs[kind_key])
-            if (
-                model is None
-                or model.objects.filter(slug=self.kwargs[slug_key]).exists()
-            ):
-                continue
             redirect = (
                 EntityRedirect.objects.select_related("entity")
                 .filter(kind=model.__name__.lower(), old_slug=self.kwargs[slug_key])
                 .first()
+                if model is not None
+                else None
             )
             if redirect is not None:
                 moved[slug_key] = redirect.entity.slug
-        if moved:
-            kwargs = {**self.kwargs, **moved}
-            return HttpResponsePermanentRedirect(
-                reverse("entities:co_mentions", kwargs=kwargs)
-            )
-        return super().get(request, *args, **kwargs)
+        return moved
 
     def get_queryset(self):
         kinds = KIND_PATHS
