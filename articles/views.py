@@ -29,6 +29,7 @@ from articles.models import (
 from articles.pagination import StoryPagesMixin
 from articles.search import highlighted, search_stories
 from articles.sitemaps import news_stories
+from entities.detection import current_index
 from entities.models import Entity, Role
 
 logger = logging.getLogger(__name__)
@@ -335,16 +336,18 @@ class SearchView(ListView):
 
 
 def matching_entities(query: str, limit: int = 6):
-    """Companies, people and brands named by the query, shown as cards."""
+    """Companies, people and brands the query names, shown as cards: found by
+    the mention matcher (names and aliases, in memory), or else by a part of
+    their name."""
     words = query.strip('"')
     if len(words) < 2:
         return []
-    return list(
-        Entity.objects.filter(Q(name__icontains=words) | Q(aliases__name__iexact=words))
-        .select_related("image")
-        .distinct()
-        .order_by("name")[:limit]
-    )
+    named = [pk for mention in current_index().find(words) for pk in mention.entity_ids]
+    entities = Entity.objects.select_related("image")
+    if named:
+        by_pk = entities.in_bulk(named[:limit])
+        return [by_pk[pk] for pk in dict.fromkeys(named[:limit]) if pk in by_pk]
+    return list(entities.filter(name__icontains=words).order_by("name")[:limit])
 
 
 def news_sitemap(request):
