@@ -60,19 +60,20 @@ class EntityView(StoryPagesMixin, ListView):
     context_object_name = "stories"
 
     def get(self, request, *args, **kwargs):
-        slug = self.kwargs["slug"]
-        if not self.model.objects.filter(slug=slug).exists():
-            kind = self.model.__name__.lower()
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            # Only a missing page asks whether it was merged elsewhere.
             moved = (
                 EntityRedirect.objects.select_related("entity")
-                .filter(kind=kind, old_slug=slug)
+                .filter(kind=self.model.__name__.lower(), old_slug=self.kwargs["slug"])
                 .first()
             )
-            if moved is not None:
-                query = request.META.get("QUERY_STRING")
-                url = moved.entity.get_absolute_url()
-                return HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)
-        return super().get(request, *args, **kwargs)
+            if moved is None:
+                raise
+        query = request.META.get("QUERY_STRING")
+        url = moved.entity.get_absolute_url()
+        return HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)
 
     def get_entity_queryset(self):
         return self.model.objects.select_related("image").prefetch_related(
