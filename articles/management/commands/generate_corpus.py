@@ -7,15 +7,20 @@ each story's search vector is built here from lexemes PostgreSQL computed
 once for the vocabulary, so that a million stories load in minutes.
 """
 
+import contextlib
 import datetime
 import itertools
+import multiprocessing
+import os
+import queue
 import random
 import time
 from bisect import bisect_left
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, connections, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from taggit.models import Tag
@@ -50,7 +55,9 @@ LOADED_TABLES = (
 )
 # PostgreSQL keeps positions up to 16383; later words all count as there.
 MAX_POSITION = 16383
-POSITION_TEXT = [str(min(p, MAX_POSITION)) for p in range(MAX_POSITION + 2_000)]
+# Where a generated body's pooled paragraphs start (after the headline's,
+# standfirst's and opening paragraph's words).
+BODY_START = 128
 
 
 def synthetic_word(rng: random.Random) -> str:
@@ -95,28 +102,43 @@ class Command(BaseCommand):
         parser.add_argument("--stories", type=int, default=10_000)
         parser.add_argument("--entities", type=int, default=2_000)
         parser.add_argument("--seed", type=int, default=2019)
-        parser.add_argument("--batch-size", type=int, default=20_000)
+        parser.add_argument("--batch-size", type=int, default=5_000)
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=min(4, os.cpu_count() or 1),
+            help="Processes that generate and load stories side by side "
+            "(default: the number of cores, at most 4).",
+        )
 
-    def handle(self, *args, stories, entities, seed, batch_size, **options):
+    def handle(self, *args, stories, entities, seed, batch_size, workers, **options):
         if connection.vendor != "postgresql":
             raise CommandError("generate_corpus needs PostgreSQL (set DATABASE_URL).")
         if stories < 1 or entities < 10:
             raise CommandError("Ask for at least 1 story and 10 entities.")
+        self.seed = seed
         self.rng = random.Random(seed)
         self.started = time.perf_counter()
-        with connection.cursor() as cursor:
-            # A bulk load: fewer fsyncs, more memory for the index builds.
-            cursor.execute("SET synchronous_commit = off")
-            cursor.execute("SET maintenance_work_mem = '1GB'")
-            # lz4 compresses the long text columns several times faster.
-            cursor.execute("SET default_toast_compression = 'lz4'")
+        self.configure_session()
         sections = self.load_sections()
         authors = self.load_authors(300)
         tags = self.load_tags(1_500)
         entity_ids, entity_names = self.load_entities(entities)
         self.prepare_text(entity_names)
-        self.load_stories(stories, batch_size, sections, authors, tags, entity_ids)
+        self.load_stories(
+            stories, batch_size, workers, sections, authors, tags, entity_ids
+        )
         self.finish()
+
+    @staticmethod
+    def configure_session() -> None:
+        """Settings of this connection for a bulk load."""
+        with connection.cursor() as cursor:
+            # Fewer fsyncs, more memory for the index builds.
+            cursor.execute("SET synchronous_commit = off")
+            cursor.execute("SET maintenance_work_mem = '1GB'")
+            # lz4 compresses the long text columns several times faster.
+            cursor.execute("SET default_toast_compression = 'lz4'")
 
     def say(self, message: str) -> None:
         elapsed = time.perf_counter() - self.started
@@ -328,6 +350,8 @@ class Command(BaseCommand):
                 if lexeme is not None:
                     places[lexeme].append(position)
             self.paragraphs.append((text, len(tokens), tuple(places.items())))
+        self.slot_size = max(count for _, count, _ in self.paragraphs) + 1
+        self.fragments = {}
         self.say(f"{len(self.vocabulary):,} words, {len(self.paragraphs):,} paragraphs")
 
     def lexemes_of(self, words: set[str]) -> dict[str, str | None]:
@@ -361,11 +385,10 @@ class Command(BaseCommand):
         return result
 
     @staticmethod
-    def tsvector(weighted, paragraphs) -> str:
-        """tsvector text as search.story_vector would make it: ``weighted``
-        (tokens, weight) parts first (headline A, standfirst B), then the
-        body's paragraphs at the default weight D, positions running on.
-        Paragraphs come with their lexemes' positions worked out once."""
+    def head_vector(weighted) -> str:
+        """tsvector text of a story's first words: ``weighted`` (tokens,
+        weight) parts, positions running on from 1 (headline A, standfirst B,
+        the opening paragraph D)."""
         positions = defaultdict(list)
         position = 0
         for tokens, weight in weighted:
@@ -373,32 +396,124 @@ class Command(BaseCommand):
                 position += 1
                 if lexeme is not None:
                     positions[lexeme].append(f"{position}{weight}")
-        for count, places in paragraphs:
-            for lexeme, relative in places:
-                found = positions[lexeme]
-                if len(found) < 256:
-                    found.extend(POSITION_TEXT[position + r] for r in relative)
-            position = min(position + count, MAX_POSITION)
         return " ".join(
-            "'{}':{}".format(lexeme.replace("'", "''"), ",".join(found[:256]))
+            "'{}':{}".format(lexeme.replace("'", "''"), ",".join(found))
             for lexeme, found in positions.items()
         )
 
+    def fragment(self, paragraph: int, slot: int) -> str:
+        """tsvector text of a pooled paragraph placed in the body's ``slot``.
+
+        Each paragraph of the body starts at the next multiple of
+        ``slot_size`` after the opening words, so a paragraph's vector text
+        is worked out once per slot rather than once per story.
+        PostgreSQL merges a lexeme repeated across fragments (and keeps its
+        first 256 positions), as it would for a vector built whole."""
+        key = (paragraph, slot)
+        text = self.fragments.get(key)
+        if text is None:
+            start = min(BODY_START + slot * self.slot_size, MAX_POSITION)
+            _, _, places = self.paragraphs[paragraph]
+            text = " ".join(
+                "'{}':{}".format(
+                    lexeme.replace("'", "''"),
+                    ",".join(str(min(start + r, MAX_POSITION)) for r in relative),
+                )
+                for lexeme, relative in places
+            )
+            self.fragments[key] = text
+        return text
+
     # Stories ---------------------------------------------------------------
 
-    def load_stories(self, count, batch_size, sections, authors, tags, entity_ids):
-        rng = self.rng
+    def load_stories(
+        self, count, batch_size, workers, sections, authors, tags, entity_ids
+    ):
+        """Stories, their bylines, links and tags, made by ``workers``
+        processes side by side, each loading its own range of ids."""
+        self.sections, self.authors, self.tags = sections, authors, tags
+        self.entity_ids = entity_ids
+        first_story = self.next_id("articles_article")
+        self.span = (timezone.now() - STARTS).total_seconds()
+        # Indexes are built once at the end, much faster than row by row;
+        # those behind unique constraints stay, so duplicates still fail.
+        self.deferred_indexes = self.drop_indexes(LOADED_TABLES)
+        workers = max(1, min(workers, count // 1_000 or 1))
+        share, extra = divmod(count, workers)
+        ranges, start = [], first_story
+        for worker in range(workers):
+            size = share + (worker < extra)
+            ranges.append((start, start + size))
+            start += size
+        if workers == 1:
+            done = 0
+
+            def report(n):
+                nonlocal done
+                done += n
+                self.report_progress(done, count)
+
+            self.load_range(0, *ranges[0], batch_size, report)
+        else:
+            self.load_in_processes(ranges, batch_size, count)
+        self.set_sequences("articles_article")
+
+    def report_progress(self, done, count):
+        rate = done / (time.perf_counter() - self.started)
+        self.say(f"{done:,} / {count:,} stories ({rate:,.0f} a second overall)")
+
+    def load_in_processes(self, ranges, batch_size, count):
+        self.say(f"Loading {count:,} stories in {len(ranges)} processes…")
+        # Each process opens its own connection: none may be shared.
+        connections.close_all()
+        context = multiprocessing.get_context("fork")
+        progress = context.Queue()
+        processes = [
+            context.Process(
+                target=self.load_range_in_process,
+                args=(worker, first, last, batch_size, progress),
+                daemon=True,
+            )
+            for worker, (first, last) in enumerate(ranges)
+        ]
+        for process in processes:
+            process.start()
+        done = 0
+        while any(p.is_alive() for p in processes) or not progress.empty():
+            try:
+                done += progress.get(timeout=1)
+            except queue.Empty:
+                continue
+            self.report_progress(done, count)
+        for process in processes:
+            process.join()
+        if failed := [p.exitcode for p in processes if p.exitcode]:
+            raise CommandError(f"{len(failed)} loading processes failed; see above.")
+        if done != count:
+            raise CommandError(f"Only {done:,} of {count:,} stories were loaded.")
+
+    def load_range_in_process(self, worker, first, last, batch_size, progress):
+        # The rows are made consistent here; skipping the foreign-key
+        # triggers saves PostgreSQL a lookup per row (superusers only).
+        with connection.cursor() as cursor, contextlib.suppress(DatabaseError):
+            cursor.execute("SET session_replication_role = replica")
+        self.configure_session()
+        self.load_range(worker, first, last, batch_size, progress.put)
+        connection.close()
+
+    def load_range(self, worker, first, last, batch_size, report):
+        """One share of the stories: those with ids ``first`` to ``last - 1``."""
+        rng = random.Random(f"{self.seed}:{worker}")
+        sections, authors, tags = self.sections, self.authors, self.tags
+        entity_ids = self.entity_ids
         # The first entity in about a tenth of stories, which draw three to
         # six links each (4.5 on average).
         exponent = ZipfPicker.exponent_for(len(entity_ids), 0.10 / 4.5)
         entity_picker = ZipfPicker(len(entity_ids), exponent, rng)
         tag_picker = ZipfPicker(len(tags), 1.0, rng)
-        first_story = self.next_id("articles_article")
-        now = timezone.now()
-        span = (now - STARTS).total_seconds()
-        # Indexes are built once at the end, much faster than row by row;
-        # those behind constraints stay, so the data is checked as it goes.
-        self.deferred_indexes = self.drop_indexes(LOADED_TABLES)
+        span = self.span
+        count = last - first
+        first_story = first
         done = 0
         while done < count:
             n = min(batch_size, count - done)
@@ -420,22 +535,24 @@ class Command(BaseCommand):
                 target = rng.randint(600, 1_500)
                 intro = " ".join([" and ".join(names[:3]), *rng.choices(COMMON, k=12)])
                 intro = intro + "."
-                intro_tokens = self.tokens(intro)
-                intro_places = defaultdict(list)
-                for position, lexeme in enumerate(intro_tokens, start=1):
-                    if lexeme is not None:
-                        intro_places[lexeme].append(position)
-                body_parts = [(intro, len(intro_tokens), tuple(intro_places.items()))]
-                words = len(intro_tokens)
+                head = [
+                    (self.tokens(headline), "A"),
+                    (self.tokens(dek), "B"),
+                    (self.tokens(intro), "D"),
+                ]
+                words = len(head[2][0])
+                chosen = []
                 while words < target:
-                    paragraph = rng.choice(self.paragraphs)
-                    body_parts.append(paragraph)
-                    words += paragraph[1]
-                body = "".join(f"<p>{text}</p>" for text, _, _ in body_parts)
-                body_text = "\n".join(text for text, _, _ in body_parts)
-                vector = self.tsvector(
-                    [(self.tokens(headline), "A"), (self.tokens(dek), "B")],
-                    [(count, places) for _, count, places in body_parts],
+                    chosen.append(rng.randrange(len(self.paragraphs)))
+                    words += self.paragraphs[chosen[-1]][1]
+                texts = [intro, *(self.paragraphs[i][0] for i in chosen)]
+                body = "".join(f"<p>{text}</p>" for text in texts)
+                body_text = "\n".join(texts)
+                vector = " ".join(
+                    [
+                        self.head_vector(head),
+                        *(self.fragment(i, slot) for slot, i in enumerate(chosen)),
+                    ]
                 )
                 published = STARTS + datetime.timedelta(seconds=rng.random() * span)
                 status = rng.choices(
@@ -510,30 +627,71 @@ class Command(BaseCommand):
                     "articles_taggedarticle", ["content_object_id", "tag_id"], tagged
                 )
             done += n
-            rate = done / (time.perf_counter() - self.started)
-            self.say(f"{done:,} / {count:,} stories ({rate:,.0f} a second overall)")
-        self.set_sequences("articles_article")
+            report(n)
 
     # Plumbing ----------------------------------------------------------------
 
     def finish(self):
+        self.say(f"Building {len(self.deferred_indexes)} indexes…")
+        # The biggest (the search index) first, so the others build beside it.
+        definitions = sorted(self.deferred_indexes, key=lambda d: "USING gin" not in d)
+        if connection.in_atomic_block:
+            # Inside a transaction (the tests), another connection would wait
+            # for this one's rows: build here, one after the other.
+            with connection.cursor() as cursor:
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            for definition in definitions:
+                self.build_index(definition)
+        else:
+            with ThreadPoolExecutor(max_workers=2) as pool:
+                list(pool.map(self.build_index_in_thread, definitions))
+        for table in (
+            "articles_byline",
+            "articles_articleentity",
+            "articles_taggedarticle",
+            "entities_alias",
+        ):
+            self.set_sequences(table)
+        self.check_links()
+        self.say("Analysing tables…")
         with connection.cursor() as cursor:
-            self.say(f"Building {len(self.deferred_indexes)} indexes…")
-            # Check deferred foreign keys now: an index cannot be built while
-            # they are pending (inside one transaction, as in the tests).
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            for definition in self.deferred_indexes:
-                cursor.execute(definition)
-            for table in (
-                "articles_byline",
-                "articles_articleentity",
-                "articles_taggedarticle",
-                "entities_alias",
-            ):
-                self.set_sequences(table)
-            self.say("Analysing tables…")
             cursor.execute("ANALYZE")
         self.say(self.style.SUCCESS("Corpus ready."))
+
+    def build_index(self, definition: str) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(definition)
+
+    def build_index_in_thread(self, definition: str) -> None:
+        try:
+            self.configure_session()
+            self.build_index(definition)
+        finally:
+            connection.close()
+
+    def check_links(self) -> None:
+        """The loading processes skipped foreign-key checks: prove that every
+        byline, entity link and tag points at a row that exists."""
+        checks = [
+            ("articles_byline", "article_id", "articles_article"),
+            ("articles_byline", "author_id", "articles_author"),
+            ("articles_articleentity", "article_id", "articles_article"),
+            ("articles_articleentity", "entity_id", "entities_entity"),
+            ("articles_taggedarticle", "content_object_id", "articles_article"),
+            ("articles_taggedarticle", "tag_id", "taggit_tag"),
+            ("articles_article", "section_id", "articles_section"),
+        ]
+        with connection.cursor() as cursor:
+            for table, column, target in checks:
+                cursor.execute(
+                    f"SELECT count(*) FROM {table} t WHERE NOT EXISTS "
+                    f"(SELECT 1 FROM {target} x WHERE x.id = t.{column})"
+                )
+                if orphans := cursor.fetchone()[0]:
+                    raise CommandError(
+                        f"{orphans:,} rows of {table} point at no {target}."
+                    )
+        self.say("Every link points at a row that exists.")
 
     def drop_indexes(self, tables) -> list[str]:
         """Drop the tables' indexes that no constraint needs; return the
