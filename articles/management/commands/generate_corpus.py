@@ -434,6 +434,7 @@ class Command(BaseCommand):
         self.sections, self.authors, self.tags = sections, authors, tags
         self.entity_ids = entity_ids
         first_story = self.next_id("articles_article")
+        self.first_story, self.story_count = first_story, count
         self.span = (timezone.now() - STARTS).total_seconds()
         # Indexes are built once at the end, much faster than row by row;
         # those behind unique constraints stay, so duplicates still fail.
@@ -554,7 +555,12 @@ class Command(BaseCommand):
                         *(self.fragment(i, slot) for slot, i in enumerate(chosen)),
                     ]
                 )
-                published = STARTS + datetime.timedelta(seconds=rng.random() * span)
+                # Stories are written in order, give or take a day, as in a
+                # real archive: ids and publish times rise together.
+                share = (pk - self.first_story + rng.random()) / self.story_count
+                published = STARTS + datetime.timedelta(
+                    seconds=max(0, min(span, share * span - rng.random() * 86_400))
+                )
                 status = rng.choices(
                     ["published", "draft", "in_review", "withdrawn"], [96, 2, 1, 1]
                 )[0]
