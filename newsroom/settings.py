@@ -162,6 +162,35 @@ STORAGES = {
     },
 }
 
+# Uploaded media on S3-compatible object storage (django-storages) once a
+# bucket is named, so that no app server keeps files of its own. Credentials
+# are not settings: django-storages and boto3 read AWS_ACCESS_KEY_ID and
+# AWS_SECRET_ACCESS_KEY from the environment, or use the server's role.
+if os.environ.get("AWS_STORAGE_BUCKET_NAME"):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["AWS_STORAGE_BUCKET_NAME"],
+            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+            # Readers fetch media from here (a CDN's host name) when it is set.
+            "custom_domain": os.environ.get("AWS_S3_CUSTOM_DOMAIN") or None,
+            "url_protocol": os.environ.get("AWS_S3_URL_PROTOCOL", "https:"),
+            "location": os.environ.get("AWS_LOCATION", ""),
+            # Public pages are cached: their image URLs must not be signed
+            # links that expire. Turn it on only for a private bucket.
+            "querystring_auth": env_bool("AWS_QUERYSTRING_AUTH"),
+            # As on a disk: a name that is taken gets a new one, never the
+            # other file's place.
+            "file_overwrite": False,
+            # Every stored name is new (uploads and renditions get random
+            # names), so browsers and CDNs may keep a file forever.
+            "object_parameters": {
+                "CacheControl": "public, max-age=31536000, immutable"
+            },
+        },
+    }
+
 # The newsroom's identity, used by templates, feeds and structured data.
 NEWSROOM_NAME = os.environ.get("NEWSROOM_NAME", "The Newsroom")
 NEWSROOM_TAGLINE = "Business and automotive news"
