@@ -1,4 +1,5 @@
 import logging
+import sys
 
 from django.conf import settings
 from django.db import DatabaseError, connection
@@ -17,6 +18,7 @@ from taggit.models import Tag
 from articles import structured_data
 from articles.feeds import feed_links
 from articles.forms import SearchForm
+from articles.middleware import DATABASE_DOWN, service_unavailable
 from articles.models import (
     Article,
     ArticleEntity,
@@ -397,4 +399,8 @@ def page_not_found(request, exception):
 def server_error(request):
     # No request context: whatever broke (often the database) must not break
     # the error page too.
+    if isinstance(sys.exc_info()[1], DATABASE_DOWN):
+        # Raised outside a view (a session loaded by a middleware, say): an
+        # outage, not a bug, answered as articles.middleware answers views.
+        return service_unavailable()
     return HttpResponse(loader.render_to_string("500.html"), status=500)
