@@ -132,7 +132,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache, except that Redis down is a cache miss and
+            # a logged warning, not an error (articles/redis_cache.py).
+            "BACKEND": "articles.redis_cache.FailSoftRedisCache",
             "LOCATION": os.environ["REDIS_URL"],
             # Fail fast: with Redis down, pages are served uncached, not slowly.
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},

@@ -1,0 +1,322 @@
+"""Servers of our own, to stop and start at will: a throwaway PostgreSQL
+cluster, a private Redis, and gunicorn run as in production.
+
+The shared PostgreSQL and Redis on the standard ports belong to everyone on
+the machine and are never stopped. The fault tests (tests/test_faults.py) and
+the load script (bench/load_with_writes.py) use these instead, each on a free
+port of its own, in a temporary directory that is removed afterwards.
+"""
+
+import contextlib
+import http.client
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import psycopg
+
+REPO = Path(__file__).resolve().parent.parent
+PG_BIN = Path(os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin"))
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_for(check, timeout: float, what: str):
+    """Poll ``check`` until it returns something true, or fail after
+    ``timeout`` seconds: servers take their own time to start."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = check()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{what}: not within {timeout} s")
+        time.sleep(0.05)
+
+
+class ThrowawayPostgres:
+    """A PostgreSQL cluster in a temporary directory, on a private port,
+    run as the ``postgres`` OS user when we are root (initdb refuses root)."""
+
+    def __init__(self, port: int | None = None):
+        self.port = port or free_port()
+        self.root = Path(tempfile.mkdtemp(prefix="newsroom-pg-"))
+        self.data = self.root / "data"
+        self.log = self.root / "postgres.log"
+        if os.geteuid() == 0:
+            shutil.chown(self.root, user="postgres")
+
+    @staticmethod
+    def unavailable() -> str | None:
+        """Why a throwaway cluster cannot be made here, or None."""
+        if not (PG_BIN / "initdb").exists():
+            return f"no initdb in {PG_BIN} (set PG_BIN)"
+        if os.geteuid() == 0:
+            try:
+                import pwd
+
+                pwd.getpwnam("postgres")
+            except KeyError:
+                return "running as root and there is no postgres user to run initdb"
+            if not shutil.which("runuser"):
+                return "running as root without runuser to become postgres"
+        return None
+
+    def _run(self, *command: str) -> None:
+        if os.geteuid() == 0:
+            command = ("runuser", "-u", "postgres", "--", *command)
+        subprocess.run(command, check=True, capture_output=True, cwd=self.root)
+
+    def start(self) -> None:
+        if not self.data.exists():
+            self._run(
+                str(PG_BIN / "initdb"),
+                "-D",
+                str(self.data),
+                "-U",
+                "postgres",
+                "-A",
+                "trust",
+                "-E",
+                "UTF8",
+                "--no-sync",
+            )
+        # Durability off: nothing here outlives the test.
+        options = (
+            f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 "
+            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+        )
+        self._run(
+            str(PG_BIN / "pg_ctl"),
+            "-D",
+            str(self.data),
+            "-l",
+            str(self.log),
+            "-o",
+            options,
+            "-w",
+            "start",
+        )
+
+    def stop(self, mode: str = "fast") -> None:
+        """Stop the server; ``fast`` ends every open session, as a real
+        shutdown or failover does."""
+        self._run(
+            str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-m", mode, "-w", "stop"
+        )
+
+    @property
+    def running(self) -> bool:
+        return (self.data / "postmaster.pid").exists()
+
+    def url(self, database: str = "postgres") -> str:
+        return f"postgres://postgres@127.0.0.1:{self.port}/{database}"
+
+    def create_database(self, name: str) -> str:
+        with psycopg.connect(self.url(), autocommit=True) as connection:
+            connection.execute(f'CREATE DATABASE "{name}"')
+        return self.url(name)
+
+    def destroy(self) -> None:
+        if self.running:
+            with contextlib.suppress(subprocess.CalledProcessError):
+                self.stop("immediate")
+        shutil.rmtree(self.root, ignore_errors=True)
+
+    def __enter__(self):
+        self.start()
+        return self
+
+    def __exit__(self, *exc_info):
+        self.destroy()
+
+
+class PrivateRedis:
+    """A redis-server on a private port that keeps nothing on disk."""
+
+    def __init__(self, port: int | None = None):
+        self.port = port or free_port()
+        self.process: subprocess.Popen | None = None
+
+    @staticmethod
+    def unavailable() -> str | None:
+        return None if shutil.which("redis-server") else "no redis-server on PATH"
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [
+                "redis-server",
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                tempfile.gettempdir(),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        wait_for(self._answers, 10, f"redis-server on port {self.port}")
+
+    def _answers(self) -> bool:
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=1) as sock:
+                sock.sendall(b"PING\r\n")
+                return sock.recv(16).startswith(b"+PONG")
+        except OSError:
+            return False
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait()
+            self.process = None
+
+    def __enter__(self):
+        self.start()
+        return self
+
+    def __exit__(self, *exc_info):
+        self.stop()
+
+
+def production_environment(**overrides: str) -> dict[str, str]:
+    """The environment of a production process: settings from the variables
+    the README lists, DEBUG off, nothing inherited from a test run's own
+    settings. Plain HTTP on 127.0.0.1 stands in for the proxy that ends TLS."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DJANGO_SETTINGS_MODULE", "DEBUG", "REDIS_URL"}
+        and not key.startswith(("DATABASE_", "GUNICORN_", "PYTEST_"))
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="newsroom.settings",
+        SECRET_KEY="a-production-like-secret-for-a-test-server-only",
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        SECURE_SSL_REDIRECT="0",
+        SECURE_COOKIES="0",
+        PYTHONUNBUFFERED="1",
+    )
+    env.update(overrides)
+    return env
+
+
+def manage(*args: str, env: dict[str, str], timeout: float = 300) -> str:
+    """Run ``manage.py`` in a production environment; return its output."""
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    if result.returncode != 0:
+        raise RuntimeError(
+            f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}"
+        )
+    return result.stdout
+
+
+class Gunicorn:
+    """gunicorn -c gunicorn.conf.py, as the README runs it in production."""
+
+    def __init__(self, env: dict[str, str], workers: int = 2, port: int | None = None):
+        self.port = port or free_port()
+        self.env = {
+            **env,
+            "GUNICORN_BIND": f"127.0.0.1:{self.port}",
+            "WEB_CONCURRENCY": str(workers),
+        }
+        self.log_path = Path(tempfile.mkstemp(prefix="newsroom-gunicorn-")[1])
+        self.process: subprocess.Popen | None = None
+
+    def start(self, timeout: float = 60) -> None:
+        with self.log_path.open("wb") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py"],
+                cwd=REPO,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        workers = int(self.env["WEB_CONCURRENCY"])
+        wait_for(
+            lambda: (
+                self.process.poll() is None
+                and len(self.worker_pids()) == workers
+                and self.answers()
+            ),
+            timeout,
+            f"gunicorn on port {self.port}\n{self.log}",
+        )
+
+    def answers(self) -> bool:
+        try:
+            self.get("/healthz")
+            return True
+        except OSError:
+            return False
+
+    def get(self, path: str, headers: dict[str, str] | None = None, timeout=10):
+        """(status, headers, body) of one GET."""
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+        try:
+            connection.request("GET", path, headers=headers or {})
+            response = connection.getresponse()
+            return response.status, dict(response.getheaders()), response.read()
+        finally:
+            connection.close()
+
+    def worker_pids(self) -> set[int]:
+        """The master's children, from /proc."""
+        children = set()
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == self.process.pid:
+                children.add(int(stat.parent.name))
+        return children
+
+    @property
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=40)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.process = None
+
+    def __enter__(self):
+        self.start()
+        return self
+
+    def __exit__(self, *exc_info):
+        self.stop()
+        self.log_path.unlink(missing_ok=True)
