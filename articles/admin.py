@@ -25,7 +25,7 @@ from articles.forms import (
     ImageAdminForm,
     PreviewLinkForm,
 )
-from articles.images import create_renditions, recreate_renditions
+from articles.images import MediaStorageError, store_image
 from articles.models import (
     Article,
     Author,
@@ -142,16 +142,25 @@ class ImageAdmin(admin.ModelAdmin):
     def renditions_made(self, image):
         return getattr(image, "rendition_count", 0) or "—"
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except MediaStorageError as error:
+            # The admin's transaction has rolled back and store_image has
+            # deleted what it wrote: back to the form, nothing half-saved.
+            messages.error(request, str(error))
+            return redirect(request.get_full_path())
+
     def save_model(self, request, obj, form, change):
         if not change:
             obj.uploaded_by = request.user
-        super().save_model(request, obj, form, change)
-        # Made once, here, and served from then on; a new file or focal
-        # point makes them again.
-        if change and {"file", "focal_x", "focal_y"} & set(form.changed_data):
-            recreate_renditions(obj)
-        else:
-            create_renditions(obj)
+        # Renditions are made once, here, and served from then on; a new file
+        # or focal point makes them again.
+        store_image(
+            obj,
+            remake_renditions=change
+            and bool({"file", "focal_x", "focal_y"} & set(form.changed_data)),
+        )
 
 
 @admin.register(Author)
@@ -755,10 +764,11 @@ class ArticleAdmin(admin.ModelAdmin):
         if not self.has_change_permission(request, article):
             raise PermissionDenied
         entity = get_object_or_404(Entity, pk=entity_id)
-        suggestion, _ = MentionSuggestion.objects.get_or_create(
-            article=article, entity=entity
-        )
-        dismiss_suggestion(suggestion)
+        with transaction.atomic():
+            suggestion, _ = MentionSuggestion.objects.get_or_create(
+                article=article, entity=entity
+            )
+            dismiss_suggestion(suggestion)
         return JsonResponse({"dismissed": entity.pk})
 
     def _get_viewable(self, request, object_id):

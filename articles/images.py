@@ -4,9 +4,15 @@ cleaned of metadata, and turned into renditions for responsive pages.
 Renditions are made once, when an image is uploaded (or when load_demo adds
 one), and stored through Django's storage API, so they can live on object
 storage; pages only read them.
+
+Files are not part of a database transaction, so ``store_image`` keeps the two
+in step: an image and its renditions are saved all or nothing, the files of a
+failed save are deleted again, and files that a save replaces are deleted
+only once it has committed.
 """
 
 import io
+import logging
 import uuid
 import warnings
 from dataclasses import dataclass
@@ -18,7 +24,28 @@ from django.db import transaction
 from PIL import Image as PILImage
 from PIL import ImageOps, UnidentifiedImageError
 
+logger = logging.getLogger(__name__)
+
 ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif"}
+
+
+def _storage_errors() -> tuple[type[BaseException], ...]:
+    errors: list[type[BaseException]] = [OSError]  # disks, sockets, timeouts
+    try:  # object storage through django-storages
+        from botocore.exceptions import BotoCoreError, ClientError
+    except ImportError:
+        pass
+    else:
+        errors += [BotoCoreError, ClientError]
+    return tuple(errors)
+
+
+# What a media storage raises when it cannot take or give back a file.
+STORAGE_ERRORS = _storage_errors()
+
+
+class MediaStorageError(Exception):
+    """The media storage did not take a file; nothing of the save was kept."""
 
 
 def max_upload_bytes() -> int:
@@ -143,8 +170,9 @@ def _encode(picture, image_format: str) -> bytes:
     return buffer.getvalue()
 
 
-def create_renditions(image) -> int:
-    """Make every missing rendition of ``image``; return how many were made."""
+def create_renditions(image, written: list[str] | None = None) -> int:
+    """Make every missing rendition of ``image``; return how many were made.
+    The stored names are added to ``written`` as they are made."""
     from articles.models import Rendition
 
     existing = set(image.renditions.values_list("spec", "format", "width"))
@@ -179,7 +207,7 @@ def create_renditions(image) -> int:
                 # A new name each time: a remade rendition (the focal point
                 # moved) must not be served from a browser's or CDN's cache.
                 token = uuid.uuid4().hex[:8]
-                Rendition.objects.create(
+                rendition = Rendition(
                     image=image,
                     spec=spec.name,
                     format=image_format,
@@ -188,14 +216,68 @@ def create_renditions(image) -> int:
                         name=f"{image.pk}-{spec.name}-{width}-{token}.{extension}",
                     ),
                 )
+                try:
+                    rendition.save()
+                finally:
+                    # Stored even if the row then failed: the caller may
+                    # have to delete it again.
+                    if written is not None and rendition.file._committed:
+                        written.append(rendition.file.name)
                 made += 1
     return made
 
 
-def recreate_renditions(image) -> int:
-    """After the focal point moves: replace every rendition."""
+def recreate_renditions(image, written: list[str] | None = None) -> int:
+    """After the focal point moves: replace every rendition. The old files
+    go once the new ones are committed, so a failure keeps the old set whole."""
+    from articles.models import Rendition
+
     with transaction.atomic():
-        for rendition in image.renditions.all():
-            rendition.file.delete(save=False)
+        old_files = list(image.renditions.values_list("file", flat=True))
         image.renditions.all().delete()
-        return create_renditions(image)
+        made = create_renditions(image, written)
+        storage = Rendition._meta.get_field("file").storage
+        transaction.on_commit(lambda: delete_files(storage, old_files))
+        return made
+
+
+def delete_files(storage, names) -> None:
+    """Delete stored files, logging (not raising) what could not go: a file
+    left behind is only waste, which ``check_restore`` reports."""
+    for name in names:
+        try:
+            storage.delete(name)
+        except Exception:
+            logger.warning("Could not delete media file %s", name, exc_info=True)
+
+
+def store_image(image, *, remake_renditions: bool = False) -> None:
+    """Save ``image`` (writing its file if it is new) and make its renditions,
+    all or nothing: in one transaction, and if any step fails, the files this
+    call wrote are deleted again. A failure of the media storage is raised as
+    MediaStorageError, with nothing saved."""
+    from articles.models import Image
+
+    storage = Image._meta.get_field("file").storage
+    new_file = bool(image.file) and not image.file._committed
+    written: list[str] = []
+    try:
+        with transaction.atomic():
+            try:
+                image.save()
+            finally:
+                if new_file and image.file._committed:
+                    written.append(image.file.name)
+            if remake_renditions:
+                recreate_renditions(image, written)
+            else:
+                create_renditions(image, written)
+    except Exception as error:
+        delete_files(storage, written)
+        if isinstance(error, STORAGE_ERRORS):
+            logger.exception("The media storage failed while saving an image")
+            raise MediaStorageError(
+                "The image could not be stored: the media storage did not "
+                "accept the file. Nothing was saved; please try again."
+            ) from error
+        raise

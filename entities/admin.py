@@ -1,6 +1,6 @@
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Count, Exists, OuterRef
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -82,9 +82,11 @@ def merge_selected(modeladmin, request, queryset):
             )
             return None
         try:
-            for duplicate in chosen:
-                if duplicate.pk != keep.pk:
-                    merge_entities(keep, duplicate)
+            # All or none: a refusal part way leaves no duplicate half-merged.
+            with transaction.atomic():
+                for duplicate in chosen:
+                    if duplicate.pk != keep.pk:
+                        merge_entities(keep, duplicate)
         except MergeError as error:
             modeladmin.message_user(request, str(error), messages.ERROR)
             return None

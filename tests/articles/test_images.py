@@ -444,17 +444,21 @@ def is_blue(colour):
     return colour[2] > 150 and colour[0] < 60
 
 
-def test_moving_the_focal_point_remakes_the_renditions(editor_client):
+def test_moving_the_focal_point_remakes_the_renditions(
+    editor_client, django_capture_on_commit_callbacks
+):
     post_image(editor_client, "halves.jpg", two_halves(), focal_x="0.1")
     image = Image.objects.get()
     assert is_red(thumb_colour(image))
     old_files = {r.file.name for r in image.renditions.all()}
     assert old_files <= stored_files()
 
-    response = editor_client.post(
-        reverse("admin:articles_image_change", args=[image.pk]),
-        {"alt_text": image.alt_text, "focal_x": "0.9", "focal_y": "0.5"},
-    )
+    # The old files go once the new renditions are committed.
+    with django_capture_on_commit_callbacks(execute=True):
+        response = editor_client.post(
+            reverse("admin:articles_image_change", args=[image.pk]),
+            {"alt_text": image.alt_text, "focal_x": "0.9", "focal_y": "0.5"},
+        )
 
     assert response.status_code == 302
     image.refresh_from_db()
@@ -466,14 +470,17 @@ def test_moving_the_focal_point_remakes_the_renditions(editor_client):
     assert not old_files & stored_files()
 
 
-def test_recreate_renditions_replaces_every_rendition(db):
+def test_recreate_renditions_replaces_every_rendition(
+    db, django_capture_on_commit_callbacks
+):
     image = RenderedImageFactory(focal_x=0.5)
     before = set(image.renditions.values_list("pk", flat=True))
     files_before = {r.file.name for r in image.renditions.all()}
 
     image.focal_x = 0.0
     image.save()
-    made = recreate_renditions(image)
+    with django_capture_on_commit_callbacks(execute=True):
+        made = recreate_renditions(image)
 
     assert made == len(before) == image.renditions.count()
     assert not before & set(image.renditions.values_list("pk", flat=True))

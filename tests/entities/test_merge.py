@@ -257,6 +257,31 @@ def test_one_entity_is_not_enough_to_merge(client_as):
     assert Entity.objects.filter(pk=company.pk).exists()
 
 
+def test_merging_several_is_all_or_none(client_as, monkeypatch):
+    """The second merge of three is refused: the first is undone with it."""
+    from entities import admin as entity_admin
+
+    keep, first, second = CompanyFactory(), CompanyFactory(), CompanyFactory()
+    ArticleFactory(entities=[first])
+    done = []
+
+    def merge_until_refused(kept, duplicate):
+        if done:
+            raise MergeError("Refused part way.")
+        done.append(merge_entities(kept, duplicate))
+
+    monkeypatch.setattr(entity_admin, "merge_entities", merge_until_refused)
+    response = merge_action(
+        client_as("editor"), [keep, first, second], keep=str(keep.pk), confirm="yes"
+    )
+
+    assert len(done) == 1
+    assert messages_of(response) == ["Refused part way."]
+    assert Entity.objects.filter(pk__in=[first.pk, second.pk]).count() == 2
+    assert ArticleEntity.objects.get().entity_id == first.pk
+    assert not EntityRedirect.objects.exists()
+
+
 def test_journalists_cannot_merge_even_with_a_forged_post(client_as):
     graph = duplicate_companies()
     for extra in ({}, {"keep": str(graph.keep.pk), "confirm": "yes"}):
