@@ -1,6 +1,7 @@
 import datetime
 
 import reversion
+from csp.decorators import csp_update
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -14,6 +15,7 @@ from django.utils.decorators import method_decorator
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
+from js_asset import Media
 from reversion.models import Version
 from taggit.models import Tag
 
@@ -69,11 +71,27 @@ def thumbnail(image, size=120):
     if not image or not image.file:
         return "—"
     return format_html(
-        '<img src="{}" alt="{}" width="{}" style="height:auto;border-radius:4px">',
+        '<img class="image-preview" src="{}" alt="{}" width="{}">',
         image.file.url,
         image.alt_text,
         size,
     )
+
+
+def with_csp_nonce(request, media):
+    """The form's media carrying this request's Content-Security-Policy nonce:
+    the rich-text editor's import map is an inline script, and the policy
+    lets an inline script run only with the nonce."""
+    return Media.from_media(media, nonce=getattr(request, "csp_nonce", ""))
+
+
+# The rich-text editor (Tiptap, inside django-prose-editor) adds its base
+# stylesheet as a <style> element and cannot be given a nonce: pages with the
+# editor allow exactly that stylesheet by its hash. tests/test_security.py
+# recomputes the hash from the installed editor, so an upgrade that changes
+# the stylesheet fails there rather than in a journalist's browser.
+PROSE_EDITOR_STYLE_HASH = "'sha256-PlumsSlvJ7vvWzjqibGAYKq92O3y/4JTxWWsWJvyUYA='"
+editor_styles_allowed = csp_update({"style-src": [PROSE_EDITOR_STYLE_HASH]})
 
 
 @admin.register(Section)
@@ -531,6 +549,7 @@ class ArticleAdmin(admin.ModelAdmin):
             return redirect(reverse("admin:articles_article_change", args=[obj.pk]))
         return super().response_change(request, obj)
 
+    @editor_styles_allowed
     def conflict_view(self, request, current):
         """The second person's save met a newer version: show both, keep theirs."""
         form = self.get_form(request, current, change=True)(
@@ -571,7 +590,7 @@ class ArticleAdmin(admin.ModelAdmin):
             "opts": self.opts,
             "original": current,
             "form": form,
-            "media": self.media + form.media,
+            "media": with_csp_nonce(request, self.media + form.media),
             "saved_by": last.revision.user if last else None,
             "saved_at": current.modified_at,
             "changes": [
@@ -591,6 +610,7 @@ class ArticleAdmin(admin.ModelAdmin):
             request, "admin/articles/article/conflict.html", context, status=409
         )
 
+    @editor_styles_allowed
     def render_change_form(
         self, request, context, add=False, change=False, form_url="", obj=None
     ):
@@ -641,6 +661,7 @@ class ArticleAdmin(admin.ModelAdmin):
         context["restored"] = request.GET.get("restore")
         context["autosave_url"] = reverse("admin:articles_article_autosave")
         context["mentions_url"] = reverse("admin:articles_article_mentions")
+        context["media"] = with_csp_nonce(request, context["media"])
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def _record_presence(self, request, obj):

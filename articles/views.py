@@ -1,6 +1,8 @@
 import logging
 import sys
 
+from csp.constants import UNSAFE_INLINE
+from csp.decorators import csp_update
 from django.conf import settings
 from django.db import DatabaseError, connection
 from django.db.models import Count, Prefetch, Q, Subquery
@@ -16,6 +18,7 @@ from django.views.generic import ListView
 from taggit.models import Tag
 
 from articles import structured_data
+from articles.context_processors import navigation
 from articles.feeds import feed_links
 from articles.forms import SearchForm
 from articles.middleware import DATABASE_DOWN, service_unavailable
@@ -390,12 +393,29 @@ def healthz(request):
     return HttpResponse("ok\n", content_type="text/plain")
 
 
+def bad_request(request, exception):
+    # Not rendered with the request: it is one Django refused to trust (a
+    # forged Host header, a malformed query string), and reading it again
+    # would raise again.
+    return HttpResponse(
+        loader.render_to_string("400.html", navigation(None)), status=400
+    )
+
+
+def permission_denied(request, exception):
+    return HttpResponse(
+        loader.render_to_string("403.html", request=request), status=403
+    )
+
+
 def page_not_found(request, exception):
     return HttpResponse(
         loader.render_to_string("404.html", request=request), status=404
     )
 
 
+# The page carries its own <style> (see 500.html) and nothing from a reader.
+@csp_update({"style-src": [UNSAFE_INLINE]})
 def server_error(request):
     # No request context: whatever broke (often the database) must not break
     # the error page too.

@@ -4,11 +4,14 @@ Development is explicit (DEBUG=1); anything else is treated as production and
 refuses to start without SECRET_KEY and ALLOWED_HOSTS.
 """
 
+import datetime
 import os
 import secrets
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
+import csp.constants
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
@@ -75,6 +78,8 @@ INSTALLED_APPS = [
     "taggit",
     "reversion",
     "django_prose_editor",
+    "csp",
+    "axes",
     "articles",
     "entities",
 ]
@@ -84,6 +89,8 @@ MIDDLEWARE = [
     "articles.middleware.RequestLogMiddleware",
     "articles.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -93,6 +100,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "articles.caching.PublicPageCacheMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into its page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -146,10 +155,144 @@ else:
 _VALIDATORS = "django.contrib.auth.password_validation"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": f"{_VALIDATORS}.UserAttributeSimilarityValidator"},
-    {"NAME": f"{_VALIDATORS}.MinimumLengthValidator"},
+    {"NAME": f"{_VALIDATORS}.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": f"{_VALIDATORS}.CommonPasswordValidator"},
     {"NAME": f"{_VALIDATORS}.NumericPasswordValidator"},
 ]
+
+# Argon2 first: new and changed passwords use it, and older hashes are
+# upgraded to it at their next sign-in.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+
+# Admin sign-in throttling (django-axes): after AXES_FAILURE_LIMIT wrong
+# passwords for one user name from one address, that pair is locked out for
+# AXES_COOLOFF_MINUTES. Attempts are kept in PostgreSQL, so every app server
+# sees the same count.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = datetime.timedelta(
+    minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15"))
+)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+# Behind a proxy every request comes from the proxy's address: read the
+# client's from X-Forwarded-For instead, trusting that many proxies.
+if os.environ.get("AXES_PROXY_COUNT"):
+    AXES_IPWARE_PROXY_COUNT = int(os.environ["AXES_PROXY_COUNT"])
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+
+# Idle staff are signed out: every request pushes the expiry forward, so
+# SESSION_COOKIE_AGE is the time a session may stay unused.
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(2 * 60 * 60)))
+SESSION_SAVE_EVERY_REQUEST = True
+
+# HTTPS and browser protections. Each is on unless DEBUG; the environment may
+# turn one off (for example SECURE_SSL_REDIRECT=0 when the proxy redirects).
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_HSTS_SECONDS = int(
+    os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else str(365 * 24 * 60 * 60))
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SESSION_COOKIE_HTTPONLY = True
+# The admin's scripts read the CSRF token from the form, never the cookie.
+CSRF_COOKIE_HTTPONLY = True
+# Behind a proxy that ends TLS: the header it sets to say the request came
+# over HTTPS, e.g. SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO. Set it only
+# when the proxy always sets (or strips) that header.
+if os.environ.get("SECURE_PROXY_SSL_HEADER"):
+    SECURE_PROXY_SSL_HEADER = (os.environ["SECURE_PROXY_SSL_HEADER"], "https")
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = os.environ.get(
+    "SECURE_REFERRER_POLICY", "strict-origin-when-cross-origin"
+)
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Features no page of the newsroom uses (django-permissions-policy).
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
+
+
+def media_origins() -> list[str]:
+    """Where uploaded images are served from when not from the site itself:
+    MEDIA_URL's host, the object storage's CDN domain or endpoint (see the
+    S3 settings below), and any origins in CSP_MEDIA_ORIGINS."""
+    origins = env_list("CSP_MEDIA_ORIGINS")
+    for url in (os.environ.get("MEDIA_URL", ""), os.environ.get("AWS_S3_ENDPOINT_URL")):
+        parts = urlsplit(url or "")
+        if parts.scheme and parts.netloc:
+            origins.append(f"{parts.scheme}://{parts.netloc}")
+    if os.environ.get("AWS_S3_CUSTOM_DOMAIN"):
+        protocol = os.environ.get("AWS_S3_URL_PROTOCOL", "https:")
+        origins.append(f"{protocol}//{os.environ['AWS_S3_CUSTOM_DOMAIN']}")
+    elif os.environ.get("AWS_STORAGE_BUCKET_NAME") and not os.environ.get(
+        "AWS_S3_ENDPOINT_URL"
+    ):
+        # Amazon S3 itself: the bucket's global and regional host names.
+        bucket = os.environ["AWS_STORAGE_BUCKET_NAME"]
+        origins.append(f"https://{bucket}.s3.amazonaws.com")
+        if os.environ.get("AWS_S3_REGION_NAME"):
+            region = os.environ["AWS_S3_REGION_NAME"]
+            origins.append(f"https://{bucket}.s3.{region}.amazonaws.com")
+    return list(dict.fromkeys(origins))
+
+
+# Content-Security-Policy (django-csp). Public pages run no inline script at
+# all: the only inline <script> they carry is JSON-LD, a data block that
+# browsers never execute. The admin's one inline script, the import map of
+# the rich-text editor, carries the per-request nonce (articles/admin.py);
+# the nonce appears in the header only on pages that used it.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [csp.constants.SELF],
+        "script-src": [csp.constants.SELF, csp.constants.NONCE],
+        "style-src": [csp.constants.SELF],
+        "img-src": [csp.constants.SELF, *media_origins()],
+        "font-src": [csp.constants.SELF],
+        "connect-src": [csp.constants.SELF],
+        "object-src": [csp.constants.NONE],
+        "base-uri": [csp.constants.NONE],
+        "form-action": [csp.constants.SELF],
+        "frame-ancestors": [csp.constants.NONE],
+        "upgrade-insecure-requests": SECURE_SSL_REDIRECT,
+        **(
+            {"report-uri": os.environ["CSP_REPORT_URI"]}
+            if os.environ.get("CSP_REPORT_URI")
+            else {}
+        ),
+    },
+}
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/London")
