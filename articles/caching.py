@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 
 from articles.models import Article
+from articles.replicas import note_change
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +45,9 @@ def page_ttl() -> int:
 
 def bump_generation() -> None:
     """Make every cached page stale at once."""
+    # A replica may be a moment behind: the pages built next must come from
+    # the primary, or they would be cached without the change.
+    note_change()
     try:
         cache.incr(GENERATION_KEY)
     except ValueError:

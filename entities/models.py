@@ -293,8 +293,10 @@ class DetectionSettings(models.Model):
 
     @classmethod
     def load(cls):
-        settings, _ = cls.objects.get_or_create(pk=1)
-        return settings
+        # Read first: get_or_create() reads from the primary even when the
+        # row is there, and readers' pages read from a replica.
+        settings = cls.objects.filter(pk=1).first()
+        return settings or cls.objects.get_or_create(pk=1)[0]
 
     @classmethod
     def bump_index_version(cls):

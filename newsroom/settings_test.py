@@ -15,6 +15,12 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise RuntimeError("The test suite runs on PostgreSQL: set DATABASE_URL to one.")
 
 DATABASES["default"]["CONN_MAX_AGE"] = 0
+# A "replica" that is the test database itself, through a second connection,
+# for tests/articles/test_replicas.py. No router reads from it unless a test
+# turns one on, so the rest of the suite uses one database whatever
+# DATABASE_REPLICA_URL says.
+DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
+DATABASE_ROUTERS = []
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Production saves a staff session on every request (idle expiry): three
 # queries more on each admin page. The pinned query budgets count the page's
