@@ -68,6 +68,7 @@ def storage_fails_after(monkeypatch):
 def test_an_upload_the_storage_fails_leaves_nothing_behind(
     editor_client, storage_fails_after, files_taken
 ):
+    files = stored_files()  # the storage lives as long as the test process
     taken = storage_fails_after(files_taken)
 
     response = editor_client.post(
@@ -88,7 +89,7 @@ def test_an_upload_the_storage_fails_leaves_nothing_behind(
     assert len(taken) == files_taken
     assert not Image.objects.exists()
     assert not Rendition.objects.exists()
-    assert stored_files() == set()
+    assert stored_files() == files
 
 
 def test_a_focal_point_move_the_storage_fails_keeps_the_old_renditions(
