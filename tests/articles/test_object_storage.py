@@ -90,6 +90,7 @@ def bucket(s3_endpoint, monkeypatch, settings):
         **settings.STORAGES,
         "default": configured["STORAGES"]["default"],
     }
+    settings.CONTENT_SECURITY_POLICY = configured["CONTENT_SECURITY_POLICY"]
     client = boto3.client(
         "s3",
         endpoint_url=s3_endpoint,
@@ -156,6 +157,13 @@ def test_story_pages_send_readers_to_the_bucket(
     ]
     media = f"{s3_endpoint}/{BUCKET}/"
     assert all(url.startswith(media) for url in urls), urls
+    # The page's Content-Security-Policy lets the browser load them.
+    img_src = next(
+        directive.split()[1:]
+        for directive in page["Content-Security-Policy"].split(";")
+        if directive.split()[0] == "img-src"
+    )
+    assert s3_endpoint in img_src
     assert "X-Amz-Signature" not in page.content.decode()  # cacheable links
     # A reader's browser gets the picture straight from the bucket.
     with urllib.request.urlopen(picture["img"]["src"]) as served:
