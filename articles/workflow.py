@@ -172,7 +172,9 @@ def perform(
         )
         reversion.set_user(user)
         reversion.set_comment(action.label)
-        transaction.on_commit(lambda: notify(transition))
+        # robust: the step is committed by then; a mail server that is down
+        # is logged, and must not turn the editor's saved step into a 500.
+        transaction.on_commit(lambda: notify(transition), robust=True)
 
     # The caller's copy reflects the new state.
     article.refresh_from_db()

@@ -413,6 +413,9 @@ EMAIL_BACKEND = os.environ.get(
     else "django.core.mail.backends.smtp.EmailBackend",
 )
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "newsroom@localhost")
+# Emails are sent during the request that took the workflow step: a mail
+# server that does not answer may hold it this long, not forever.
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
 
 TAGGIT_CASE_INSENSITIVE = True
 

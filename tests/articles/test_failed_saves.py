@@ -6,6 +6,7 @@ import pytest
 from django.contrib.messages import get_messages
 from django.core.files.storage import InMemoryStorage, default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import OperationalError
 from django.test import Client
 from django.urls import reverse
@@ -154,3 +155,35 @@ def test_a_story_save_that_fails_part_way_changes_nothing(editor, story, monkeyp
     assert [tag.name for tag in article.tags.all()] == ["china"]
     assert not article.entity_links.exists()
     assert list(article.bylines.values_list("author_id", flat=True)) == bylines
+
+
+class RefusingMailServer(BaseEmailBackend):
+    def send_messages(self, email_messages):
+        raise ConnectionRefusedError(111, "Connection refused")
+
+
+def test_a_mail_server_that_is_down_does_not_fail_a_committed_step(
+    editor, story, settings, caplog, django_capture_on_commit_callbacks
+):
+    """The emails go after the step has committed: their failure is logged,
+    and the editor gets the saved story, not a 500."""
+    settings.EMAIL_BACKEND = f"{__name__}.RefusingMailServer"
+    article = story("in_review")
+    client = Client(raise_request_exception=False)
+    client.force_login(editor)
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = client.post(
+            reverse("admin:articles_article_change", args=[article.pk]),
+            article_form_data(article, _workflow="publish"),
+        )
+
+    assert response.status_code == 302
+    assert len(callbacks) == 1  # the emails were due, and failed
+    article.refresh_from_db()
+    assert article.status == Article.Status.PUBLISHED
+    assert article.transitions.get().action == "publish"
+    assert any(
+        "on_commit" in record.getMessage() and record.exc_info
+        for record in caplog.records
+    )
