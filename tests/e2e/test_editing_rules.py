@@ -54,6 +54,13 @@ def test_stale_save_shows_the_conflict_page_and_keeps_the_second_text(sign_in):
     desk.open_story(second, f"{IN_REVIEW} (second editor)")
     expect(desk.body_editor(second)).to_contain_text(mine)
 
+    # Both saves are in the story's history, after the demo loader's own.
+    second.locator(".object-tools").get_by_role("link", name="History").click()
+    versions = second.locator(".story-versions tbody tr")
+    expect(versions.nth(0)).to_contain_text("Idris Penhallow")
+    expect(versions.nth(1)).to_contain_text("Maren Holloway")
+    expect(versions.last).to_contain_text("—")
+
 
 def test_journalist_has_no_editor_buttons_and_a_forged_step_is_refused(sign_in):
     page = sign_in("journalist")
