@@ -58,6 +58,10 @@ if not SECRET_KEY:
         SECRET_KEY = secrets.token_urlsafe(50)  # used for nothing, kept nowhere
     else:
         raise ImproperlyConfigured("SECRET_KEY is required when DEBUG is off.")
+# Rotating the key: the new one goes in SECRET_KEY and the old ones here,
+# comma-separated, so that sessions, preview links and password-reset links
+# signed with them stay valid until they expire (README, "Operations").
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 if not ALLOWED_HOSTS:

@@ -41,3 +41,43 @@ def test_production_refuses_to_serve_without_its_secrets():
     )
     assert serve.returncode != 0
     assert "SECRET_KEY is required when DEBUG is off" in serve.stderr
+
+
+def test_old_secret_keys_still_verify_what_they_signed_after_a_rotation():
+    """SECRET_KEY_FALLBACKS, from the environment: a preview link signed with
+    the old key still opens; one signed with an unknown key does not."""
+    import subprocess
+    import sys
+
+    from articles.models import PreviewLink
+
+    code = (
+        "import django; django.setup()\n"
+        "from django.conf import settings\n"
+        "from django.core import signing\n"
+        "print(settings.SECRET_KEY_FALLBACKS)\n"
+        f"salt = {PreviewLink.TOKEN_SALT!r}\n"
+        "old = signing.dumps(42, key='the-old-key', salt=salt)\n"
+        "print(signing.loads(old, salt=salt))\n"
+        "forged = signing.dumps(42, key='a-key-never-used-here', salt=salt)\n"
+        "try:\n"
+        "    signing.loads(forged, salt=salt)\n"
+        "except signing.BadSignature:\n"
+        "    print('refused')\n"
+    )
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "DJANGO_SETTINGS_MODULE": "newsroom.settings",
+        "SECRET_KEY": "the-new-key",
+        "SECRET_KEY_FALLBACKS": "the-old-key, an-older-key",
+        "ALLOWED_HOSTS": "news.example.com",
+    }
+    run = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.splitlines() == [
+        "['the-old-key', 'an-older-key']",
+        "42",
+        "refused",
+    ]
