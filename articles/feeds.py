@@ -1,11 +1,14 @@
 """RSS 2.0 and Atom feeds of the latest public stories: everywhere, and per
 section, tag, author and entity."""
 
+import re
+
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
+from django.utils.html import escape
 from taggit.models import Tag
 
 from articles.models import Article, Author, Section
@@ -21,6 +24,23 @@ IMAGE_TYPES = {"png": "image/png", "webp": "image/webp", "gif": "image/gif"}
 def image_type(image) -> str:
     extension = image.file.name.rsplit(".", 1)[-1].lower()
     return IMAGE_TYPES.get(extension, "image/jpeg")
+
+
+# Characters XML 1.0 cannot carry (C0 controls but tab and newlines, lone
+# surrogates, U+FFFE/U+FFFF). Pasted text brings some (a vertical tab from a
+# word processor), and one would fail a whole feed.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(value):
+    """``value`` (text, or lists and dicts of it) without what XML forbids."""
+    if isinstance(value, str):
+        return _NOT_XML.sub("", value)
+    if isinstance(value, dict):
+        return {key: xml_text(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(xml_text(item) for item in value)
+    return value
 
 
 def feed_links(kind: str, obj, title: str) -> list[tuple[str, str, str]]:
@@ -84,7 +104,9 @@ class LatestStoriesFeed(Feed):
         return item.headline
 
     def item_description(self, item):
-        return item.dek
+        # RSS descriptions and Atom summaries are HTML to a feed reader: the
+        # standfirst is text, so it goes in escaped.
+        return escape(item.dek)
 
     def item_link(self, item):
         return item.get_absolute_url()
@@ -135,6 +157,12 @@ class LatestStoriesFeed(Feed):
     def __call__(self, request, *args, **kwargs):
         self.request = request
         return super().__call__(request, *args, **kwargs)
+
+    def get_feed(self, obj, request):
+        feed = super().get_feed(obj, request)
+        feed.feed = xml_text(feed.feed)
+        feed.items = xml_text(feed.items)
+        return feed
 
 
 class AtomMixin:

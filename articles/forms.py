@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.urls import reverse
 from django.utils import timezone
+from taggit.models import Tag
 
 from articles.images import cleaned_upload, validate_upload
 from articles.models import Article, Author, Byline, Image
@@ -57,6 +58,12 @@ class TagNamesField(forms.Field):
             if len(name) > 100:
                 raise forms.ValidationError(
                     "A tag can be at most 100 characters long.", code="tag_too_long"
+                )
+            if not Tag().slugify(name):
+                # Its page would have no address.
+                raise forms.ValidationError(
+                    f"The tag “{name}” needs at least one letter or digit.",
+                    code="tag_without_words",
                 )
 
     def prepare_value(self, value):

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.templatetags.static import static
 from django.urls import reverse
 
+from articles.templatetags.newsroom import web_url
 from entities.models import Entity
 
 SCHEMA_TYPE = {
@@ -51,8 +52,8 @@ def entity_reference(request, entity) -> dict:
         "name": entity.name,
         "url": request.build_absolute_uri(entity.get_absolute_url()),
     }
-    if entity.website:
-        data["sameAs"] = [entity.website]
+    if website := web_url(entity.website):
+        data["sameAs"] = [website]
     return data
 
 

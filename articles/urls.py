@@ -1,6 +1,17 @@
-from django.urls import path
+from django.urls import path, register_converter
+from django.urls.converters import SlugConverter
 
 from articles import feeds, views
+
+
+class TagSlugConverter(SlugConverter):
+    """Tag slugs are ASCII now (TAGGIT_STRIP_UNICODE_WHEN_SLUGIFYING), but
+    tags saved before kept letters such as "š": their pages stay reachable."""
+
+    regex = r"[-\w]+"
+
+
+register_converter(TagSlugConverter, "tag_slug")
 
 app_name = "articles"
 
@@ -19,10 +30,11 @@ urlpatterns = [
             ("people", feeds.PersonFeed),
             ("brands", feeds.BrandFeed),
         ]
+        for slug in ["tag_slug" if prefix == "tags" else "slug"]
         for route in (
-            path(f"feeds/{prefix}/<slug:slug>/", feed(), name=f"feed_{prefix}"),
+            path(f"feeds/{prefix}/<{slug}:slug>/", feed(), name=f"feed_{prefix}"),
             path(
-                f"feeds/{prefix}/<slug:slug>/atom/",
+                f"feeds/{prefix}/<{slug}:slug>/atom/",
                 feeds.atom(feed)(),
                 name=f"feed_{prefix}_atom",
             ),
@@ -31,6 +43,6 @@ urlpatterns = [
     path("stories/<slug:slug>/", views.article_detail, name="article"),
     path("preview/<str:token>/", views.preview_link, name="preview"),
     path("sections/<slug:slug>/", views.SectionView.as_view(), name="section"),
-    path("tags/<slug:slug>/", views.TagView.as_view(), name="tag"),
+    path("tags/<tag_slug:slug>/", views.TagView.as_view(), name="tag"),
     path("authors/<slug:slug>/", views.AuthorView.as_view(), name="author"),
 ]

@@ -422,6 +422,8 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "newsroom@localhost")
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
 
 TAGGIT_CASE_INSENSITIVE = True
+# Tag addresses in plain letters, as every other address: /tags/skoda/.
+TAGGIT_STRIP_UNICODE_WHEN_SLUGIFYING = True
 
 # The story body's editor toolbar; the sanitiser in articles/richtext.py
 # allows exactly this formatting and nothing else.

@@ -9,6 +9,8 @@ from urllib.parse import urlsplit
 from django import template
 from django.utils.safestring import mark_safe
 
+from articles import feeds
+
 register = template.Library()
 
 
@@ -36,6 +38,15 @@ def display_url(url):
         return url
     host = parts.netloc.removeprefix("www.")
     return f"{host}{parts.path}".rstrip("/")
+
+
+@register.filter
+def web_url(url):
+    """``url`` when it is an http(s) address, else "": only such a link is
+    offered to readers. The admin's URL fields check this already; an address
+    written another way (a shell, an import) must not put script in an href.
+    """
+    return url if urlsplit(url.strip()).scheme.lower() in {"http", "https"} else ""
 
 
 @register.simple_tag(takes_context=True)
@@ -87,6 +98,12 @@ def largest_rendition(image, spec="social"):
         r for r in image.renditions.all() if r.spec == spec and r.format == "jpeg"
     ]
     return max(matching, key=lambda r: r.width) if matching else image
+
+
+@register.filter
+def xml_text(value):
+    """Text for an XML document: without the characters XML cannot carry."""
+    return feeds.xml_text(value)
 
 
 @register.filter
