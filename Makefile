@@ -12,13 +12,18 @@ BENCH_DB ?= newsroom_bench
 BENCH_DATABASE_URL ?= postgres://$(PG_USER)@$(PG_HOST):$(PG_PORT)/$(BENCH_DB)
 STORIES ?= 10000
 ENTITIES ?= 2000
+# The browser tests: a database of their own, made again at every run, and
+# Debian's Chromium.
+E2E_DATABASE_URL ?= postgres://$(PG_USER)@$(PG_HOST):$(PG_PORT)/newsroom_e2e
+CHROMIUM ?= /usr/bin/chromium
+E2E := DATABASE_URL=$(TEST_DATABASE_URL) E2E_DATABASE_URL=$(E2E_DATABASE_URL) E2E_CHROMIUM=$(CHROMIUM)
 BENCH := DATABASE_URL=$(BENCH_DATABASE_URL) SECRET_KEY=benchmark ALLOWED_HOSTS=127.0.0.1
 
 .DEFAULT_GOAL := help
-.PHONY: help install install-test run demo test lint format migrations bench bench-corpus
+.PHONY: help install install-test browser-tools run demo test e2e lint format migrations bench bench-corpus
 
 help: ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -37,10 +42,30 @@ run: install ## Migrate, load the demo newsroom and serve it on http://127.0.0.1
 
 demo: run ## Same as run
 
-test: install-test ## Lint, then run the whole test suite on PostgreSQL
+test: install-test browser-tools ## Lint, then run the whole test suite on PostgreSQL, then the browser tests
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	DATABASE_URL=$(TEST_DATABASE_URL) $(PY) -m pytest
+	$(E2E) $(PY) -m pytest -m e2e tests/e2e
+
+e2e: install-test browser-tools ## Only the browser tests (Playwright and Chromium); screenshots in screenshots/
+	$(E2E) $(PY) -m pytest -m e2e tests/e2e
+
+browser-tools: node_modules/.package-lock.json ## Chromium (Debian's package, installed when root) and axe-core (npm)
+	@test -x $(CHROMIUM) || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing Debian's chromium for the browser tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "The browser tests need Chromium at $(CHROMIUM): install Debian's package" \
+	      "(sudo apt-get install chromium), or give its path: make test CHROMIUM=/path/to/chromium" >&2; \
+	    exit 1; \
+	  fi; }
+
+node_modules/.package-lock.json: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "The browser tests need Node.js and npm (for axe-core)." >&2; exit 1; }
+	npm ci --no-audit --no-fund
+	@touch $@
 
 lint: install-test ## ruff check and format check
 	$(PY) -m ruff check .
