@@ -71,7 +71,11 @@ def paginate_stories(request, stories, per_page=None) -> StoryPage:
         number = None
     else:
         raw = request.GET.get("page", "1")
-        if not raw.isdigit() or not 1 <= int(raw) <= MAX_NUMBERED_PAGE:
+        # Only ASCII digits: "²" is a digit to isdigit(), and int() refuses it.
+        if (
+            not (raw.isascii() and raw.isdigit())
+            or not 1 <= int(raw) <= MAX_NUMBERED_PAGE
+        ):
             raise Http404("No such page.")
         number = int(raw)
         offset = (number - 1) * per_page
