@@ -151,3 +151,27 @@ class PublicPageCacheMiddleware:
                 stale_while_revalidate=ttl,
             )
         return response
+
+
+def cached_for_generation(name: str, compute, timeout: int = 3600):
+    """``compute()``, remembered in the shared cache until the site changes.
+
+    For what many pages derive from the whole archive (the section list,
+    "often covered with", related stories): keyed by the page generation,
+    so any change readers would see makes it fresh, as with cached pages.
+    Works whatever PAGE_CACHE_SECONDS says; computes directly if the cache
+    is down.
+    """
+    try:
+        key = f"newsroom:derived:{_generation()}:{name}"
+        value = cache.get(key)
+    except Exception:
+        logger.warning("Cache unavailable: computing %s uncached", name)
+        return compute()
+    if value is None:
+        value = compute()
+        try:
+            cache.set(key, value, timeout)
+        except Exception:
+            logger.warning("Cache unavailable: not storing %s", name)
+    return value

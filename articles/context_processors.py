@@ -1,6 +1,11 @@
 from django.conf import settings
 
+from articles.caching import cached_for_generation
 from articles.models import Section
+
+
+def sections():
+    return cached_for_generation("sections", lambda: list(Section.objects.all()))
 
 
 def navigation(request):
@@ -8,6 +13,7 @@ def navigation(request):
     return {
         "newsroom_name": settings.NEWSROOM_NAME,
         "newsroom_tagline": settings.NEWSROOM_TAGLINE,
-        # Lazy: evaluated only by templates that draw the navigation.
-        "nav_sections": Section.objects.all,
+        # Lazy: evaluated only by templates that draw the navigation, and
+        # kept in the cache until something readers see changes.
+        "nav_sections": sections,
     }

@@ -18,6 +18,7 @@ from django.views.generic import ListView
 from taggit.models import Tag
 
 from articles import structured_data
+from articles.caching import cached_for_generation
 from articles.context_processors import navigation
 from articles.feeds import feed_links
 from articles.forms import SearchForm
@@ -123,35 +124,45 @@ RELATED_POOL = 20
 RELATED_SOURCES = 8
 
 
-def related_stories(article, count=4):
-    """Public stories sharing the most entities and tags with ``article``."""
+def related_stories(article, count=4) -> list[Article]:
+    """Public stories sharing the most entities and tags with ``article``.
+    The choice is kept in the cache until the site changes."""
     entity_ids = [entity.pk for entity in article.entities.all()][:RELATED_SOURCES]
     tag_ids = [tag.pk for tag in article.tags.all()][:RELATED_SOURCES]
     if not entity_ids and not tag_ids:
-        return Article.objects.none()
-    others = (
-        Article.objects.published().exclude(pk=article.pk).order_by("-published_at")
-    )
-    pools = [
-        others.filter(entity_links__entity=pk).values("pk")[:RELATED_POOL]
-        for pk in entity_ids
-    ] + [
-        others.filter(tagged_items__tag=pk).values("pk")[:RELATED_POOL]
-        for pk in tag_ids
-    ]
-    candidates = pools[0].union(*pools[1:]) if len(pools) > 1 else pools[0]
-    shared_entities = Q(entity_links__entity__in=entity_ids)
-    shared_tags = Q(tagged_items__tag__in=tag_ids)
-    return (
-        Article.objects.filter(pk__in=candidates)
-        .filter(shared_entities | shared_tags)
-        .annotate(
-            shared=Count("entity_links", filter=shared_entities, distinct=True)
-            + Count("tagged_items", filter=shared_tags, distinct=True)
+        return []
+
+    def choose():
+        others = (
+            Article.objects.published().exclude(pk=article.pk).order_by("-published_at")
         )
-        .for_listing()
-        .order_by("-shared", "-published_at")[:count]
-    )
+        pools = [
+            others.filter(entity_links__entity=pk).values("pk")[:RELATED_POOL]
+            for pk in entity_ids
+        ] + [
+            others.filter(tagged_items__tag=pk).values("pk")[:RELATED_POOL]
+            for pk in tag_ids
+        ]
+        candidates = pools[0].union(*pools[1:]) if len(pools) > 1 else pools[0]
+        shared_entities = Q(entity_links__entity__in=entity_ids)
+        shared_tags = Q(tagged_items__tag__in=tag_ids)
+        return list(
+            Article.objects.filter(pk__in=candidates)
+            .filter(shared_entities | shared_tags)
+            .annotate(
+                shared=Count("entity_links", filter=shared_entities, distinct=True)
+                + Count("tagged_items", filter=shared_tags, distinct=True)
+            )
+            .order_by("-shared", "-published_at")
+            .values_list("pk", flat=True)[:count]
+        )
+
+    chosen = cached_for_generation(f"related:{article.pk}:{count}", choose)
+    if not chosen:
+        return []
+    stories = Article.objects.published().filter(pk__in=chosen).for_listing()
+    by_pk = {story.pk: story for story in stories}
+    return [by_pk[pk] for pk in chosen if pk in by_pk]
 
 
 def attach_roles_as_of(article_id, entities, when) -> None:

@@ -1,6 +1,8 @@
 """Query budgets: a page's SQL count is pinned, and must not grow with its content."""
 
+from django.core.cache import cache
 from django.db import connection
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
 
@@ -11,12 +13,21 @@ def queries_for(client, url: str, status: int = 200) -> int:
     return len(queries.captured_queries)
 
 
-def assert_budget(client, url: str, grow, budget: int) -> None:
-    """Assert ``url`` runs exactly ``budget`` queries, before and after
-    ``grow()`` adds more of what the page lists."""
+def assert_budget(client, url: str, grow, budget: int, warm: int | None = None):
+    """Assert ``url`` runs exactly ``budget`` queries with nothing cached,
+    before and after ``grow()`` adds more of what the page lists; and, if
+    given, ``warm`` queries when what pages derive from the archive (the
+    section list, related stories…) is already in the cache."""
+    cache.clear()
     before = queries_for(client, url)
     grow()
+    cache.clear()
     after = queries_for(client, url)
     assert (before, after) == (budget, budget), (
         f"{url}: {before} then {after} queries, budget {budget}"
     )
+    if warm is not None:
+        # The page itself from the page cache would run none at all.
+        with override_settings(PAGE_CACHE_SECONDS=0):
+            again = queries_for(client, url)
+        assert again == warm, f"{url}: {again} queries when warm, budget {warm}"

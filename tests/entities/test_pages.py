@@ -147,7 +147,7 @@ def test_company_page_query_budget(client):
             CompanyRelationshipFactory(from_company=company)
             CompanyRelationshipFactory(to_company=company)
 
-    assert_budget(client, company.get_absolute_url(), grow, budget=13)
+    assert_budget(client, company.get_absolute_url(), grow, budget=13, warm=10)
 
 
 def test_person_page_query_budget(client):
