@@ -46,6 +46,23 @@ COMMON = (
     "dealers customers buyers premium compact luxury segment rival rivals lead "
     "strategy partner partners capacity line lines assembly components"
 ).split()
+# Set phrases of business and motoring copy, most frequent first: about one
+# story in five says "joint venture".
+COLLOCATIONS = [
+    "chief executive",
+    "electric cars",
+    "joint venture",
+    "supply chain",
+    "market share",
+    "battery cells",
+    "production line",
+    "trade tariffs",
+    "charging network",
+    "profit warning",
+    "annual general meeting",
+    "driver assistance",
+]
+COLLOCATION_RATE = 0.025
 STARTS = datetime.datetime(2015, 1, 1, tzinfo=datetime.UTC)
 LOADED_TABLES = (
     "articles_article",
@@ -331,9 +348,13 @@ class Command(BaseCommand):
         synthetic = sorted({synthetic_word(rng) for _ in range(6_000)})
         self.vocabulary = COMMON + synthetic
         words_in_names = {w for name in entity_names.values() for w in name.split()}
-        self.lexemes = self.lexemes_of(set(self.vocabulary) | words_in_names)
+        words_in_phrases = {w for phrase in COLLOCATIONS for w in phrase.split()}
+        self.lexemes = self.lexemes_of(
+            set(self.vocabulary) | words_in_names | words_in_phrases
+        )
         self.entity_names = entity_names
         picker = ZipfPicker(len(self.vocabulary), 1.05, rng)
+        collocation_picker = ZipfPicker(len(COLLOCATIONS), 1.0, rng)
         self.paragraphs = []
         for _ in range(20_000):
             sentences = []
@@ -341,6 +362,10 @@ class Command(BaseCommand):
                 words = [
                     self.vocabulary[picker.draw()] for _ in range(rng.randint(8, 22))
                 ]
+                if rng.random() < COLLOCATION_RATE:
+                    # Real copy repeats its set phrases ("joint venture").
+                    phrase = COLLOCATIONS[collocation_picker.draw()]
+                    words.insert(rng.randrange(len(words)), phrase)
                 words[0] = words[0].capitalize()
                 sentences.append(" ".join(words) + ".")
             text = " ".join(sentences)
