@@ -87,3 +87,7 @@ bench-corpus: install ## Load STORIES stories and ENTITIES entities into databas
 bench: install ## Print detection and page benchmarks (against database BENCH_DB)
 	$(BENCH) $(PY) manage.py bench_detection
 	$(BENCH) $(PY) manage.py bench_pages
+
+bench-throughput: install ## gunicorn + wrk: each page's req/s as a ratio of a floor view, worker memory
+	$(BENCH) $(PY) manage.py collectstatic --no-input -v0
+	$(PY) bench/throughput.py --database-url $(BENCH_DATABASE_URL)
