@@ -281,6 +281,8 @@ class Article(models.Model):
                 name="article_section_public_idx",
             ),
             models.Index(fields=["status", "-modified_at"], name="article_status_idx"),
+            # The admin's story list: latest touched first, every status.
+            models.Index(fields=["-modified_at", "-id"], name="article_modified_idx"),
         ]
 
     def __str__(self):
