@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
+from django.core.validators import FileExtensionValidator
 from django.urls import reverse
 from django.utils import timezone
 from taggit.models import Tag
@@ -256,6 +257,21 @@ class SearchForm(forms.Form):
 class UploadedImageField(forms.ImageField):
     """Judges an upload with validate_upload before Django's own Pillow check,
     which opens it first and calls a decompression bomb a "corrupted image"."""
+
+    # The formats the newsroom takes, not every one Pillow can read.
+    default_validators = [
+        FileExtensionValidator(
+            ["jpg", "jpeg", "jpe", "jfif", "png", "webp", "gif"],
+            message="A picture's file name ends in .jpg, .png, .webp or .gif; "
+            "this one ends in “.%(extension)s”.",
+        )
+    ]
+
+    def __init__(self, *, max_length=None, **kwargs):
+        # The uploaded name is never stored (the file gets one of ours), so
+        # a long one is no reason to refuse; validate_upload refuses a name
+        # no file system would take.
+        super().__init__(**kwargs)
 
     def to_python(self, data):
         if forms.FileField.to_python(self, data) is not None:

@@ -13,6 +13,7 @@ only once it has committed.
 
 import io
 import logging
+import re
 import uuid
 import warnings
 from dataclasses import dataclass
@@ -78,9 +79,34 @@ SPECS = {
 }
 
 
+_DRIVE = re.compile(r"^[A-Za-z]:")
+
+
+def validate_file_name(name: str) -> None:
+    """Refuse a name that is not a plain file name: one that reaches into
+    directories ("../", "C:"), hides characters (controls, right-to-left
+    overrides) or no file system would take. The name is never used to store
+    the file; a request that sends such a name is not a photographer's."""
+    if (
+        not name
+        or name in {".", ".."}
+        or "/" in name
+        or "\\" in name
+        or _DRIVE.match(name)
+        or len(name) > 255
+        or not name.isprintable()
+    ):
+        raise ValidationError(
+            "This file name is not a plain file name: rename the file (letters, "
+            "digits, spaces, dots and dashes) and upload it again.",
+            code="bad_file_name",
+        )
+
+
 def validate_upload(upload) -> str:
     """Refuse anything but a real, complete JPEG, PNG, WebP or GIF of
     reasonable size; return its format. Judged by content, not by name."""
+    validate_file_name(upload.name or "")
     if upload.size > max_upload_bytes():
         raise ValidationError(
             f"This file is {upload.size / 1024 / 1024:.1f} MB; the limit is "
