@@ -153,6 +153,49 @@ class PublicPageCacheMiddleware:
         return response
 
 
+def current_generation(request=None) -> int | None:
+    """The page generation, read once per request; None if the cache is down."""
+    if request is not None and hasattr(request, "_newsroom_generation"):
+        return request._newsroom_generation
+    try:
+        generation = _generation()
+    except Exception:
+        logger.warning("Cache unavailable: no page generation")
+        generation = None
+    if request is not None:
+        request._newsroom_generation = generation
+    return generation
+
+
+def render_cached_fragments(name: str, items, render, request=None, timeout=3600):
+    """``render(item)`` for each of ``items`` (objects with a pk), the HTML
+    kept in the cache under the page generation and read in one round trip:
+    a list page's story cards are the same on home, section, tag and entity
+    pages until something readers see changes."""
+    items = list(items)
+    generation = current_generation(request)
+    if generation is None:
+        return [render(item) for item in items]
+    keys = [f"newsroom:fragment:{generation}:{name}:{item.pk}" for item in items]
+    try:
+        found = cache.get_many(keys)
+    except Exception:
+        logger.warning("Cache unavailable: rendering %s uncached", name)
+        found = {}
+    missing = {}
+    fragments = []
+    for key, item in zip(keys, items, strict=True):
+        if key not in found:
+            found[key] = missing[key] = render(item)
+        fragments.append(found[key])
+    if missing:
+        try:
+            cache.set_many(missing, timeout)
+        except Exception:
+            logger.warning("Cache unavailable: not storing %s", name)
+    return fragments
+
+
 def cached_for_generation(name: str, compute, timeout: int = 3600):
     """``compute()``, remembered in the shared cache until the site changes.
 

@@ -154,6 +154,10 @@ class TaggedArticle(TaggedItemBase):
     )
 
 
+# What lists of stories never show, and a story page shows only the first of.
+LONG_COLUMNS = ("body", "body_text", "search_vector")
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         """Stories a reader may see: published, and their publish time has come.
@@ -173,10 +177,15 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_listing(self):
         """What a list of stories shows: section, image and bylines, in a fixed
-        number of queries whatever the number of stories."""
-        return self.select_related("section", "lead_image").prefetch_related(
-            Prefetch("bylines", queryset=Byline.objects.select_related("author")),
-            "lead_image__renditions",
+        number of queries whatever the number of stories. The long columns
+        (body, search text and vector: some 20 KB a story) stay behind."""
+        return (
+            self.defer(*LONG_COLUMNS)
+            .select_related("section", "lead_image")
+            .prefetch_related(
+                Prefetch("bylines", queryset=Byline.objects.select_related("author")),
+                "lead_image__renditions",
+            )
         )
 
 

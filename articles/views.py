@@ -108,12 +108,16 @@ class AuthorView(StoryListView):
 
 def article_page_queryset():
     """A story with everything its page shows, in a fixed number of queries."""
-    return Article.objects.select_related("section", "lead_image").prefetch_related(
-        Prefetch("bylines", queryset=Byline.objects.select_related("author")),
-        "tags",
-        Prefetch("entities", queryset=Entity.objects.order_by("kind", "name")),
-        "corrections",
-        "lead_image__renditions",
+    return (
+        Article.objects.defer("body_text", "search_vector")
+        .select_related("section", "lead_image")
+        .prefetch_related(
+            Prefetch("bylines", queryset=Byline.objects.select_related("author")),
+            "tags",
+            Prefetch("entities", queryset=Entity.objects.order_by("kind", "name")),
+            "corrections",
+            "lead_image__renditions",
+        )
     )
 
 

@@ -7,9 +7,12 @@ import json
 from urllib.parse import urlsplit
 
 from django import template
+from django.template.loader import get_template
+from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
 from articles import feeds
+from articles.caching import render_cached_fragments
 
 register = template.Library()
 
@@ -123,3 +126,23 @@ _JSON_SCRIPT_ESCAPES = {
     ord("\u2028"): "\\u2028",
     ord("\u2029"): "\\u2029",
 }
+
+
+@register.simple_tag(takes_context=True)
+def story_cards(context, stories, level=3, hide_section=False):
+    """Each story's card (includes/story_card.html) in an ``<li>``, the
+    cards rendered once and kept in the cache until the site changes."""
+    card = get_template("includes/story_card.html")
+    request = context.get("request")
+
+    def render(story):
+        # No request: a card is the same for every reader, and needs none of
+        # the context processors.
+        return card.render(
+            {"story": story, "level": level, "hide_section": hide_section}
+        )
+
+    cards = render_cached_fragments(
+        f"card:{level}:{int(bool(hide_section))}", stories, render, request
+    )
+    return format_html_join("\n", "<li>{}</li>", ((mark_safe(c),) for c in cards))
