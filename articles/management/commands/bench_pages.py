@@ -120,8 +120,10 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{'page':<38} {'status':>6} {'queries':>7} {'median':>9} {'p95':>9}"
         )
-        # Not-found pages would log a line per request.
+        # Not-found pages would log a line per request, and so would the
+        # request log; neither is what is being measured.
         logging.getLogger("django.request").setLevel(logging.ERROR)
+        logging.getLogger("newsroom.requests").setLevel(logging.WARNING)
         with override_settings(PAGE_CACHE_SECONDS=0):
             for name, client, url in filter(None, pages):
                 self.time_page(name, client, url, requests)

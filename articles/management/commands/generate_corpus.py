@@ -153,7 +153,7 @@ class Command(BaseCommand):
         with connection.cursor() as cursor:
             # Fewer fsyncs, more memory for the index builds.
             cursor.execute("SET synchronous_commit = off")
-            cursor.execute("SET maintenance_work_mem = '1GB'")
+            cursor.execute("SET maintenance_work_mem = '2GB'")
             # lz4 compresses the long text columns several times faster.
             cursor.execute("SET default_toast_compression = 'lz4'")
 
