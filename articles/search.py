@@ -27,6 +27,9 @@ from articles.diff import html_to_text
 CONFIG = "newsroom"
 MAX_QUERY_LENGTH = 200
 MAX_RANKED = 1_000
+# A phrase is confirmed story by story from word positions (the index only
+# knows which stories hold each word), so fewer of its matches are ranked.
+MAX_RANKED_PHRASE = 200
 _DIGRAPHS = str.maketrans(
     {"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"}
 )
@@ -91,18 +94,20 @@ def search_stories(queryset, query: str):
     """``queryset`` narrowed to stories matching ``query``, best first, with
     ``rank`` and ``snippet`` (ts_headline markers) annotated.
 
-    Stories are ranked among the newest MAX_RANKED matches: a word most of
-    the archive contains would otherwise mean ranking every story in it.
+    Stories are ranked among the newest MAX_RANKED matches (MAX_RANKED_PHRASE
+    for a quoted phrase): a word most of the archive contains would otherwise
+    mean ranking every story in it.
     """
     if uses_postgres():
         search_query = SearchQuery(fold(query), search_type="websearch", config=CONFIG)
         marking_query = highlight_query(query)
         # Found once, as ids: the page's count and its ranking then read
         # these instead of matching the whole archive twice more.
+        limit = MAX_RANKED_PHRASE if '"' in query else MAX_RANKED
         newest_matches = list(
             matching(queryset, query)
             .order_by("-published_at", "-pk")
-            .values_list("pk", flat=True)[:MAX_RANKED]
+            .values_list("pk", flat=True)[:limit]
         )
         return (
             queryset.model.objects.filter(pk__in=newest_matches)

@@ -480,3 +480,22 @@ def test_entities_named_anywhere_in_the_query_come_first_as_cards(client):
     published(headline="Electric talks", body="<p>Krueger on electric MINIs.</p>")
     response = client.get(SEARCH, {"q": "Krueger electric"})
     assert list(response.context["entities"]) == [krueger.entity_ptr]
+
+
+def test_a_phrase_is_ranked_among_fewer_newest_matches(monkeypatch):
+    from articles import search
+
+    monkeypatch.setattr(search, "MAX_RANKED", 3)
+    monkeypatch.setattr(search, "MAX_RANKED_PHRASE", 1)
+    now = timezone.now()
+    older, newest = (
+        ArticleFactory(
+            status="published",
+            published_at=now - datetime.timedelta(days=days),
+            body="<p>The joint venture makes cars.</p>",
+        )
+        for days in (2, 1)
+    )
+    public = Article.objects.published()
+    assert list(search.search_stories(public, '"joint venture"')) == [newest]
+    assert set(search.search_stories(public, "joint venture")) == {older, newest}
