@@ -66,6 +66,18 @@ class LiveNewsroom:
     url: str
     password: str
     media_root: Path
+    log_path: Path | None = None
+
+    def errors_logged(self, lines: int = 60) -> str:
+        """The end of the server's log, without its access log lines."""
+        if self.log_path is None or not self.log_path.exists():
+            return "(no server log)"
+        kept = [
+            line
+            for line in self.log_path.read_text(errors="replace").splitlines()
+            if not line.startswith("127.0.0.1 - - ") and '"level": "INFO"' not in line
+        ]
+        return "\n".join(kept[-lines:])
 
 
 @pytest.fixture(scope="session")
@@ -85,7 +97,9 @@ def newsroom() -> LiveNewsroom:
     server = NewsroomServer()
     server.start()
     try:
-        yield LiveNewsroom(server.url, server.password, server.media_root)
+        yield LiveNewsroom(
+            server.url, server.password, server.media_root, server.log_path
+        )
     finally:
         server.stop()
 
@@ -242,7 +256,11 @@ def _no_problems_on_public_pages(request, page_watch: PageWatch):
         if problem.public or problem.kind in {"server error", "script error"}
     ]
     ADMIN_PROBLEMS.extend(set(map(str, page_watch.problems)) - set(map(str, problems)))
-    assert not problems, "\n".join(map(str, problems))
+    report = "\n".join(map(str, problems))
+    if any(problem.kind == "server error" for problem in problems):
+        newsroom = request.getfixturevalue("newsroom")
+        report += f"\n\nThe server's log ends:\n{newsroom.errors_logged()}"
+    assert not problems, report
 
 
 def media_handler(media_root: Path):

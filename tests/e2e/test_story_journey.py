@@ -131,7 +131,7 @@ def test_journalist_reads_the_comment_fixes_and_resubmits(sign_in):
 def test_editor_publishes_it(sign_in):
     page = sign_in("editor")
     desk.open_from_review_queue(page, HEADLINE)
-    expect(page.locator(".story-body-preview, .ProseMirror").first).to_contain_text(FIX)
+    expect(desk.body_editor(page)).to_contain_text(FIX)
     desk.press_workflow(page, "Publish")
     expect(desk.story_status(page)).to_have_text("Published")
 
