@@ -32,8 +32,11 @@ def request_log(monkeypatch):
             pass
 
     monkeypatch.setattr(handler, "stream", Lines())
-    monkeypatch.setattr(logger, "level", logging.INFO)
-    return lambda: [json.loads(line) for line in lines]
+    # setLevel, not the attribute: it also clears the loggers' cached answers.
+    level = logger.level
+    logger.setLevel(logging.INFO)
+    yield lambda: [json.loads(line) for line in lines]
+    logger.setLevel(level)
 
 
 def test_each_request_is_one_json_line_with_its_request_id(client, request_log):
