@@ -16,7 +16,9 @@ OWN_DRAFT = "Electric MINI: five questions for its launch year"
 PUBLISHED = "BMW says Great Wall talks on China-built electric MINIs are ‘going well’"
 
 
-def test_stale_save_shows_the_conflict_page_and_keeps_the_second_text(sign_in):
+def test_stale_save_shows_the_conflict_page_and_keeps_the_second_text(
+    sign_in, screenshots
+):
     first = sign_in("editor")
     second = sign_in("editor2")
     desk.open_from_review_queue(first, IN_REVIEW)
@@ -47,6 +49,7 @@ def test_stale_save_shows_the_conflict_page_and_keeps_the_second_text(sign_in):
     )
     expect(desk.body_editor(second)).to_contain_text(mine)
     expect(second.locator(".conflict-field").first).to_contain_text("(first editor)")
+    second.screenshot(path=screenshots / "conflict-409.png", full_page=True)
 
     # Merging: the second editor's text saved over the first's, on purpose.
     second.get_by_role("button", name="Save merged version").click()

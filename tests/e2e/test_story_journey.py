@@ -39,7 +39,7 @@ def story() -> dict:
     return {}
 
 
-def test_journalist_writes_the_story_and_submits_it(sign_in, tmp_path):
+def test_journalist_writes_the_story_and_submits_it(sign_in, tmp_path, screenshots):
     page = sign_in("journalist")
     page.locator("#content-main .model-article").get_by_role("link", name="Add").click()
 
@@ -75,6 +75,7 @@ def test_journalist_writes_the_story_and_submits_it(sign_in, tmp_path):
         suggestion.get_by_role("button", name="Link", exact=True).click()
         expect(suggestion.locator(".mention__state")).to_have_text("Linked")
     expect(page.locator("#id_linked_entities option:checked")).to_have_count(2)
+    page.screenshot(path=screenshots / "journey-suggestions-linked.png", full_page=True)
 
     page.get_by_label("Section").select_option(label="Automotive")
 
@@ -167,7 +168,9 @@ def test_reader_finds_it_everywhere(reader: Page, story):
     assert HEADLINE in [entry.title for entry in feed.entries]
 
 
-def test_editor_withdraws_it_and_readers_lose_it(sign_in, reader: Page, story):
+def test_editor_withdraws_it_and_readers_lose_it(
+    sign_in, reader: Page, story, screenshots
+):
     page = sign_in("editor")
     desk.open_story(page, HEADLINE)
     page.get_by_label("Comment", exact=True).fill("The supplier denies it.")
@@ -181,6 +184,7 @@ def test_editor_withdraws_it_and_readers_lose_it(sign_in, reader: Page, story):
         "This story has been withdrawn"
     )
     expect(reader.locator(".notice__reason")).to_have_text(WITHDRAWAL_NOTICE)
+    reader.screenshot(path=screenshots / "journey-withdrawn-410.png", full_page=True)
 
     for path in ("/", "/companies/great-wall-motor/", f"/search/?q={SEARCH}"):
         reader.goto(path)
