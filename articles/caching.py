@@ -167,33 +167,33 @@ def current_generation(request=None) -> int | None:
     return generation
 
 
-def render_cached_fragments(name: str, items, render, request=None, timeout=3600):
-    """``render(item)`` for each of ``items`` (objects with a pk), the HTML
-    kept in the cache under the page generation and read in one round trip:
-    a list page's story cards are the same on home, section, tag and entity
+def render_cached_fragments(name: str, pks, render_missing, request=None, timeout=3600):
+    """HTML fragments for the objects ``pks``, kept in the cache under the
+    page generation and read in one round trip; ``render_missing(pks)``
+    returns {pk: html} for those not cached (leaving out any that are gone).
+    A list page's story cards are the same on home, section, tag and entity
     pages until something readers see changes."""
-    items = list(items)
+    pks = list(pks)
     generation = current_generation(request)
     if generation is None:
-        return [render(item) for item in items]
-    keys = [f"newsroom:fragment:{generation}:{name}:{item.pk}" for item in items]
+        rendered = render_missing(pks)
+        return [rendered[pk] for pk in pks if pk in rendered]
+    keys = {pk: f"newsroom:fragment:{generation}:{name}:{pk}" for pk in pks}
     try:
-        found = cache.get_many(keys)
+        found = cache.get_many(keys.values())
     except Exception:
         logger.warning("Cache unavailable: rendering %s uncached", name)
         found = {}
-    missing = {}
-    fragments = []
-    for key, item in zip(keys, items, strict=True):
-        if key not in found:
-            found[key] = missing[key] = render(item)
-        fragments.append(found[key])
+    missing = [pk for pk in pks if keys[pk] not in found]
     if missing:
+        rendered = render_missing(missing)
+        fresh = {keys[pk]: html for pk, html in rendered.items()}
+        found.update(fresh)
         try:
-            cache.set_many(missing, timeout)
+            cache.set_many(fresh, timeout)
         except Exception:
             logger.warning("Cache unavailable: not storing %s", name)
-    return fragments
+    return [found[keys[pk]] for pk in pks if keys[pk] in found]
 
 
 def cached_for_generation(name: str, compute, timeout: int = 3600):

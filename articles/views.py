@@ -128,9 +128,9 @@ RELATED_POOL = 20
 RELATED_SOURCES = 8
 
 
-def related_stories(article, count=4) -> list[Article]:
-    """Public stories sharing the most entities and tags with ``article``.
-    The choice is kept in the cache until the site changes."""
+def related_stories(article, count=4) -> list[int]:
+    """The ids of the public stories sharing the most entities and tags with
+    ``article``, kept in the cache until the site changes."""
     entity_ids = [entity.pk for entity in article.entities.all()][:RELATED_SOURCES]
     tag_ids = [tag.pk for tag in article.tags.all()][:RELATED_SOURCES]
     if not entity_ids and not tag_ids:
@@ -161,12 +161,8 @@ def related_stories(article, count=4) -> list[Article]:
             .values_list("pk", flat=True)[:count]
         )
 
-    chosen = cached_for_generation(f"related:{article.pk}:{count}", choose)
-    if not chosen:
-        return []
-    stories = Article.objects.published().filter(pk__in=chosen).for_listing()
-    by_pk = {story.pk: story for story in stories}
-    return [by_pk[pk] for pk in chosen if pk in by_pk]
+    # Ids: the cards are read from the cache, the stories only if not there.
+    return cached_for_generation(f"related:{article.pk}:{count}", choose)
 
 
 def attach_roles_as_of(article_id, entities, when) -> None:

@@ -13,6 +13,7 @@ from django.utils.safestring import mark_safe
 
 from articles import feeds
 from articles.caching import render_cached_fragments
+from articles.models import Article
 
 register = template.Library()
 
@@ -130,19 +131,33 @@ _JSON_SCRIPT_ESCAPES = {
 
 @register.simple_tag(takes_context=True)
 def story_cards(context, stories, level=3, hide_section=False):
-    """Each story's card (includes/story_card.html) in an ``<li>``, the
-    cards rendered once and kept in the cache until the site changes."""
+    """Each story's card (includes/story_card.html) in an ``<li>``, rendered
+    once and kept in the cache until the site changes. ``stories`` are
+    stories from for_listing(), or the ids of public stories: those are
+    read from the database only if their cards are not in the cache."""
     card = get_template("includes/story_card.html")
-    request = context.get("request")
+    stories = list(stories)
+    loaded = {story.pk: story for story in stories if isinstance(story, Article)}
 
-    def render(story):
+    def render_missing(pks):
+        wanted = [pk for pk in pks if pk not in loaded]
+        if wanted:
+            public = Article.objects.published().filter(pk__in=wanted)
+            loaded.update((story.pk, story) for story in public.for_listing())
         # No request: a card is the same for every reader, and needs none of
         # the context processors.
-        return card.render(
-            {"story": story, "level": level, "hide_section": hide_section}
-        )
+        return {
+            pk: card.render(
+                {"story": loaded[pk], "level": level, "hide_section": hide_section}
+            )
+            for pk in pks
+            if pk in loaded
+        }
 
     cards = render_cached_fragments(
-        f"card:{level}:{int(bool(hide_section))}", stories, render, request
+        f"card:{level}:{int(bool(hide_section))}",
+        [getattr(story, "pk", story) for story in stories],
+        render_missing,
+        context.get("request"),
     )
     return format_html_join("\n", "<li>{}</li>", ((mark_safe(c),) for c in cards))
