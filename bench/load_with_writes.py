@@ -89,6 +89,12 @@ def parse_args():
         "a third of the way in",
     )
     parser.add_argument(
+        "--throwaway-postgres",
+        action="store_true",
+        help="run on a throwaway PostgreSQL cluster of its own, away from "
+        "whatever else the local server is doing (implied by --stop-postgres-for)",
+    )
+    parser.add_argument(
         "--no-redis", action="store_true", help="page cache in each worker's memory"
     )
     parser.add_argument("--seed", type=int, default=7)
@@ -192,6 +198,7 @@ local position = 0
 statuses = {}
 bad = {}
 good = {}
+cached = {}
 
 function setup(thread)
   table.insert(threads, thread)
@@ -209,6 +216,8 @@ end
 
 function response(status, headers, body)
   statuses[status] = (statuses[status] or 0) + 1
+  local cache = headers["X-Cache"] or "none"
+  cached[cache] = (cached[cache] or 0) + 1
   local second = os.time()
   if status >= 500 then
     bad[second] = (bad[second] or 0) + 1
@@ -237,6 +246,9 @@ function done(summary, latency, requests)
     for second, n in pairs(thread:get("good")) do
       io.write(string.format("GOOD %%d %%d\\n", second, n))
     end
+    for cache, n in pairs(thread:get("cached")) do
+      io.write(string.format("CACHE %%s %%d\\n", cache, n))
+    end
   end
 end
 """
@@ -251,6 +263,7 @@ class ReaderFigures:
     errors: dict[str, int] = field(default_factory=dict)
     bad_by_second: Counter = field(default_factory=Counter)
     good_by_second: Counter = field(default_factory=Counter)
+    cache: Counter = field(default_factory=Counter)
 
 
 def run_readers(port: int, site: Site, seconds: int, connections: int, result: list):
@@ -291,6 +304,8 @@ def run_readers(port: int, site: Site, seconds: int, connections: int, result: l
             figures.bad_by_second[int(values[0])] += int(values[1])
         elif kind == "GOOD":
             figures.good_by_second[int(values[0])] += int(values[1])
+        elif kind == "CACHE":
+            figures.cache[values[0]] += int(values[1])
     result.append(figures)
 
 
@@ -572,9 +587,9 @@ def main():
     work = Path(tempfile.mkdtemp(prefix="newsroom-load-"))
     cluster = redis = server = None
     try:
-        if args.stop_postgres_for:
+        if args.stop_postgres_for or args.throwaway_postgres:
             if reason := ThrowawayPostgres.unavailable():
-                sys.exit(f"--stop-postgres-for needs a throwaway cluster: {reason}")
+                sys.exit(f"cannot make a throwaway PostgreSQL cluster: {reason}")
             cluster = ThrowawayPostgres()
             cluster.start()
             database_url = cluster.url("newsroom_load")
@@ -646,7 +661,7 @@ def main():
         for editor in editors:
             editor.start()
         outage = None
-        if cluster is not None:
+        if args.stop_postgres_for:
             time.sleep(args.seconds / 3)
             down = time.time()
             cluster.stop()
@@ -708,6 +723,13 @@ def report(
         )
     )
     print(f"  5xx                 {fivexx:,}")
+    print(
+        "  page cache          "
+        + ", ".join(
+            f"{n:,} {'uncached (search, errors)' if kind == 'none' else kind}"
+            for kind, n in sorted(readers.cache.items())
+        )
+    )
     print(
         "  latency             "
         + ", ".join(
