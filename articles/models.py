@@ -175,6 +175,12 @@ class ArticleQuerySet(models.QuerySet):
             status=Article.Status.PUBLISHED, published_at__gt=timezone.now()
         )
 
+    def for_cards(self):
+        """Stories for a list drawn with {% story_cards %}: only what
+        pagination needs; each card comes from the cache, and its story is
+        read in full (for_listing) only when it is not there."""
+        return self.only("pk", "published_at")
+
     def for_listing(self):
         """What a list of stories shows: section, image and bylines, in a fixed
         number of queries whatever the number of stories. The long columns

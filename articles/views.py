@@ -51,7 +51,7 @@ class StoryListView(StoryPagesMixin, ListView):
         return Article.objects.published()
 
     def get_queryset(self):
-        return self.get_stories().for_listing().order_by("-published_at", "-pk")
+        return self.get_stories().for_cards().order_by("-published_at", "-pk")
 
 
 class HomeView(StoryListView):

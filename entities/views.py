@@ -104,7 +104,7 @@ class EntityView(StoryPagesMixin, ListView):
         return (
             Article.objects.published()
             .filter(entity_links__entity=self.entity)
-            .for_listing()
+            .for_cards()
             .order_by("-published_at", "-pk")
         )
 
@@ -241,7 +241,7 @@ class CoMentionView(StoryPagesMixin, ListView):
             Article.objects.published()
             .filter(entity_links__entity=self.entity)
             .filter(entity_links__entity=self.other)
-            .for_listing()
+            .for_cards()
             .order_by("-published_at", "-pk")
         )
 

@@ -130,14 +130,26 @@ _JSON_SCRIPT_ESCAPES = {
 
 
 @register.simple_tag(takes_context=True)
-def story_cards(context, stories, level=3, hide_section=False):
-    """Each story's card (includes/story_card.html) in an ``<li>``, rendered
-    once and kept in the cache until the site changes. ``stories`` are
-    stories from for_listing(), or the ids of public stories: those are
-    read from the database only if their cards are not in the cache."""
-    card = get_template("includes/story_card.html")
+def story_cards(
+    context,
+    stories,
+    level=3,
+    hide_section=False,
+    template="includes/story_card.html",
+    in_list=True,
+):
+    """Each story's card (``template``), each in an ``<li>`` if ``in_list``,
+    rendered once and kept in the cache until the site changes. ``stories``
+    are stories (from for_cards() or for_listing()) or ids of public
+    stories: the stories are read in full only for cards not in the cache."""
+    card = get_template(template)
     stories = list(stories)
-    loaded = {story.pk: story for story in stories if isinstance(story, Article)}
+    # Stories from for_cards() hold only what pagination needs.
+    loaded = {
+        story.pk: story
+        for story in stories
+        if isinstance(story, Article) and "headline" not in story.get_deferred_fields()
+    }
 
     def render_missing(pks):
         wanted = [pk for pk in pks if pk not in loaded]
@@ -155,9 +167,10 @@ def story_cards(context, stories, level=3, hide_section=False):
         }
 
     cards = render_cached_fragments(
-        f"card:{level}:{int(bool(hide_section))}",
+        f"{template}:{level}:{int(bool(hide_section))}",
         [getattr(story, "pk", story) for story in stories],
         render_missing,
         context.get("request"),
     )
-    return format_html_join("\n", "<li>{}</li>", ((mark_safe(c),) for c in cards))
+    wrapper = "<li>{}</li>" if in_list else "{}"
+    return format_html_join("\n", wrapper, ((mark_safe(c),) for c in cards))

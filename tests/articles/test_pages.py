@@ -150,7 +150,7 @@ def many_stories(n, **kwargs):
 
 def test_home_query_budget(client):
     many_stories(5)
-    assert_budget(client, "/", lambda: many_stories(45), budget=5)
+    assert_budget(client, "/", lambda: many_stories(45), budget=9, warm=1)
 
 
 def test_section_query_budget(client):
@@ -160,13 +160,14 @@ def test_section_query_budget(client):
         client,
         section.get_absolute_url(),
         lambda: many_stories(45, section=section),
-        budget=6,
+        budget=7,
+        warm=2,
     )
 
 
 def test_tag_query_budget(client):
     many_stories(5)
-    assert_budget(client, "/tags/bmw/", lambda: many_stories(45), budget=6)
+    assert_budget(client, "/tags/bmw/", lambda: many_stories(45), budget=7, warm=2)
 
 
 def test_author_query_budget(client):
@@ -177,7 +178,8 @@ def test_author_query_budget(client):
         client,
         url,
         lambda: [published(authors=[author, AuthorFactory()]) for _ in range(49)],
-        budget=5,
+        budget=6,
+        warm=2,
     )
 
 

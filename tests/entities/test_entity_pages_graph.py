@@ -243,7 +243,7 @@ def grow_graph(entity, n):
 
 @pytest.mark.parametrize(
     ("make", "budget"),
-    [(CompanyFactory, 13), (PersonFactory, 12), (BrandFactory, 10)],
+    [(CompanyFactory, 14), (PersonFactory, 13), (BrandFactory, 11)],
 )
 def test_entity_page_budgets_hold_as_the_graph_grows(client, make, budget):
     entity = make()
@@ -268,4 +268,4 @@ def test_co_mention_page_budget(client):
             )
 
     grow(2)
-    assert_budget(client, co_mention_url(bmw, great_wall), lambda: grow(20), 7)
+    assert_budget(client, co_mention_url(bmw, great_wall), lambda: grow(20), 8, warm=3)
