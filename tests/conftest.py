@@ -145,3 +145,26 @@ def demo_newsroom(db, monkeypatch):
     ten seconds to every test that loads the demo."""
     monkeypatch.setattr(load_demo, "render_lead_image", lambda spec: jpeg_bytes())
     call_command("load_demo", stdout=io.StringIO())
+
+
+# Figures the security tests prove (payloads tried, 5xx seen, files refused),
+# printed again at the end of every run, where CI's log shows them.
+FIGURES: list[str] = []
+
+
+@pytest.fixture
+def report_figure():
+    """Print a line now (``pytest -s``) and in the run's closing summary."""
+
+    def report(line: str) -> None:
+        print(line)
+        FIGURES.append(line)
+
+    return report
+
+
+def pytest_terminal_summary(terminalreporter):
+    if FIGURES:
+        terminalreporter.section("figures")
+        for line in FIGURES:
+            terminalreporter.write_line(line)

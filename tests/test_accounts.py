@@ -39,7 +39,7 @@ def sign_in(client, password, username="desk", address="203.0.113.7"):
 
 
 def test_sign_in_locks_after_the_failure_limit_for_that_name_and_address(
-    client, staff, time_machine
+    client, staff, time_machine, report_figure
 ):
     time_machine.move_to(NOW, tick=False)
     limit = settings.AXES_FAILURE_LIMIT
@@ -69,7 +69,9 @@ def test_sign_in_locks_after_the_failure_limit_for_that_name_and_address(
     response = sign_in(client, PASSWORD)
     assert response.status_code == 302
     assert response["Location"] == "/admin/"
-    print(f"Sign-in lockout: {limit} wrong passwords -> 429, unlocked after cool-off")
+    report_figure(
+        f"Sign-in lockout: {limit} wrong passwords -> 429, unlocked after cool-off"
+    )
 
 
 def test_a_success_clears_earlier_failures(client, staff):

@@ -149,7 +149,7 @@ def addresses():
     }
 
 
-def test_hostile_requests_never_get_a_server_error(addresses):
+def test_hostile_requests_never_get_a_server_error(addresses, report_figure):
     client = Client(raise_request_exception=False)
     strict = Client(raise_request_exception=False, enforce_csrf_checks=True)
     answers = []
@@ -223,8 +223,8 @@ def test_hostile_requests_never_get_a_server_error(addresses):
 
     server_errors = [answer for answer in answers if answer[0] >= 500]
     statuses = sorted({status for status, _, _ in answers})
-    print(
-        f"\nHostile URL sweep: {len(answers)} requests, {len(server_errors)} 5xx "
-        f"(statuses seen: {', '.join(map(str, statuses))})"
+    report_figure(
+        f"Hostile URL sweep: {len(answers)} requests, {len(server_errors)} 5xx"
     )
+    report_figure(f"Hostile URL sweep: statuses seen {', '.join(map(str, statuses))}")
     assert server_errors == [], server_errors

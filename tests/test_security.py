@@ -52,7 +52,7 @@ def production_settings(*names, **env):
     return json.loads(result.stdout)
 
 
-def test_check_deploy_with_production_settings_reports_nothing():
+def test_check_deploy_with_production_settings_reports_nothing(report_figure):
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "DEBUG"],
         cwd=PROJECT,
@@ -62,7 +62,7 @@ def test_check_deploy_with_production_settings_reports_nothing():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
-    print("check --deploy:", result.stdout.strip())
+    report_figure(f"check --deploy (production settings): {result.stdout.strip()}")
 
 
 def test_production_turns_every_protection_on():

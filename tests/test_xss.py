@@ -342,7 +342,7 @@ def hostile_newsroom(db):
     return {"pages": pages, "feeds": feeds, "searches": searches}
 
 
-def test_no_payload_reaches_a_reader_as_code(client, hostile_newsroom):
+def test_no_payload_reaches_a_reader_as_code(client, hostile_newsroom, report_figure):
     findings: list[tuple[str, str]] = []
     requests = 0
     for url in hostile_newsroom["pages"]:
@@ -368,8 +368,8 @@ def test_no_payload_reaches_a_reader_as_code(client, hostile_newsroom):
     through = {number for _, f in findings for number in MARKER.findall(f)}
     unattributed = [item for item in findings if not MARKER.search(item[1])]
     got_through = len(through) + (1 if unattributed else 0)
-    print(f"\nXSS: {len(PAYLOADS)} payloads tried, {got_through} got through")
-    print(
+    report_figure(f"XSS: {len(PAYLOADS)} payloads tried, {got_through} got through")
+    report_figure(
         f"XSS: {requests} requests (pages, feeds, sitemaps, JSON-LD, searches), "
         f"{len(findings)} findings"
     )

@@ -166,7 +166,7 @@ def upload_temp_dir(settings, tmp_path):
 
 
 def test_hostile_uploads_are_refused_and_leave_nothing_behind(
-    editor_client, settings, upload_temp_dir
+    editor_client, settings, upload_temp_dir, report_figure
 ):
     cases = {**REFUSED_ELSEWHERE, **REFUSED}
     refused_by_code: dict[str, int] = {}
@@ -195,8 +195,8 @@ def test_hostile_uploads_are_refused_and_leave_nothing_behind(
 
     total = sum(refused_by_code.values())
     codes = ", ".join(f"{code} {n}" for code, n in sorted(refused_by_code.items()))
-    print(
-        f"\nUpload refusals: {total} hostile files refused ({codes}); "
+    report_figure(
+        f"Upload refusals: {total} hostile files refused ({codes}); "
         "0 files left in storage, 0 rows in the database, 0 temp files"
     )
 
