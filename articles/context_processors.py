@@ -1,6 +1,7 @@
 from django.conf import settings
+from django.utils.functional import SimpleLazyObject
 
-from articles.caching import cached_for_generation
+from articles.caching import cached_for_generation, current_generation
 from articles.models import Section
 
 
@@ -16,4 +17,6 @@ def navigation(request):
         # Lazy: evaluated only by templates that draw the navigation, and
         # kept in the cache until something readers see changes.
         "nav_sections": sections,
+        # For {% cache %} fragments that stay until readers would see a change.
+        "page_generation": SimpleLazyObject(lambda: current_generation(request)),
     }

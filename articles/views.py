@@ -1,4 +1,6 @@
+import functools
 import logging
+import operator
 import sys
 
 from csp.constants import UNSAFE_INLINE
@@ -148,15 +150,18 @@ def related_stories(article, count=4) -> list[int]:
             for pk in tag_ids
         ]
         candidates = pools[0].union(*pools[1:]) if len(pools) > 1 else pools[0]
-        shared_entities = Q(entity_links__entity__in=entity_ids)
-        shared_tags = Q(tagged_items__tag__in=tag_ids)
+        # Only the kinds the story has: a filter on no ids at all would make
+        # Django drop the whole query as matching nothing.
+        terms = []
+        if entity_ids:
+            terms.append(("entity_links", Q(entity_links__entity__in=entity_ids)))
+        if tag_ids:
+            terms.append(("tagged_items", Q(tagged_items__tag__in=tag_ids)))
+        shares = [Count(path, filter=term, distinct=True) for path, term in terms]
         return list(
             Article.objects.filter(pk__in=candidates)
-            .filter(shared_entities | shared_tags)
-            .annotate(
-                shared=Count("entity_links", filter=shared_entities, distinct=True)
-                + Count("tagged_items", filter=shared_tags, distinct=True)
-            )
+            .filter(functools.reduce(operator.or_, (term for _, term in terms)))
+            .annotate(shared=functools.reduce(operator.add, shares))
             .order_by("-shared", "-published_at")
             .values_list("pk", flat=True)[:count]
         )
