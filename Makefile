@@ -20,7 +20,7 @@ E2E := DATABASE_URL=$(TEST_DATABASE_URL) E2E_DATABASE_URL=$(E2E_DATABASE_URL) E2
 BENCH := DATABASE_URL=$(BENCH_DATABASE_URL) SECRET_KEY=benchmark ALLOWED_HOSTS=127.0.0.1
 
 .DEFAULT_GOAL := help
-.PHONY: help install install-test browser-tools run demo test e2e lint format migrations bench bench-corpus
+.PHONY: help install install-test browser-tools run demo test e2e lint format migrations bench bench-corpus bench-throughput
 
 help: ## List the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'

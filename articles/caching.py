@@ -88,8 +88,7 @@ def cacheable_request(request) -> bool:
         return False
     if request.path.startswith(UNCACHED_PREFIXES):
         return False
-    # Staff see what readers see, but fresh: they are checking their work.
-    return not (hasattr(request, "user") and request.user.is_authenticated)
+    return not wants_fresh(request)
 
 
 def cacheable_response(response) -> bool:
@@ -153,10 +152,20 @@ class PublicPageCacheMiddleware:
         return response
 
 
+def wants_fresh(request) -> bool:
+    """Staff see what readers see, but fresh: they are checking their work."""
+    user = getattr(request, "user", None)
+    return bool(user is not None and user.is_authenticated)
+
+
 def current_generation(request=None) -> int | None:
-    """The page generation, read once per request; None if the cache is down."""
+    """The page generation, read once per request; None if the cache is down
+    or the request is a staff member's, who gets everything fresh."""
     if request is not None and hasattr(request, "_newsroom_generation"):
         return request._newsroom_generation
+    if request is not None and wants_fresh(request):
+        request._newsroom_generation = None
+        return None
     try:
         generation = _generation()
     except Exception:
@@ -196,7 +205,7 @@ def render_cached_fragments(name: str, pks, render_missing, request=None, timeou
     return [found[keys[pk]] for pk in pks if keys[pk] in found]
 
 
-def cached_for_generation(name: str, compute, timeout: int = 3600):
+def cached_for_generation(name: str, compute, timeout: int = 3600, request=None):
     """``compute()``, remembered in the shared cache until the site changes.
 
     For what many pages derive from the whole archive (the section list,
@@ -205,6 +214,8 @@ def cached_for_generation(name: str, compute, timeout: int = 3600):
     Works whatever PAGE_CACHE_SECONDS says; computes directly if the cache
     is down.
     """
+    if request is not None and wants_fresh(request):
+        return compute()
     try:
         key = f"newsroom:derived:{_generation()}:{name}"
         value = cache.get(key)

@@ -1,12 +1,16 @@
+import uuid
+
 from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
-from articles.caching import cached_for_generation, current_generation
+from articles.caching import cached_for_generation, current_generation, wants_fresh
 from articles.models import Section
 
 
-def sections():
-    return cached_for_generation("sections", lambda: list(Section.objects.all()))
+def sections(request):
+    return cached_for_generation(
+        "sections", lambda: list(Section.objects.all()), request=request
+    )
 
 
 def navigation(request):
@@ -16,7 +20,11 @@ def navigation(request):
         "newsroom_tagline": settings.NEWSROOM_TAGLINE,
         # Lazy: evaluated only by templates that draw the navigation, and
         # kept in the cache until something readers see changes.
-        "nav_sections": sections,
-        # For {% cache %} fragments that stay until readers would see a change.
-        "page_generation": SimpleLazyObject(lambda: current_generation(request)),
+        "nav_sections": lambda: sections(request),
+        # For {% cache fragment_seconds … page_generation %}: fragments kept
+        # until readers would see a change; never for staff, who see fresh.
+        "page_generation": SimpleLazyObject(
+            lambda: current_generation(request) or f"fresh-{uuid.uuid4()}"
+        ),
+        "fragment_seconds": 0 if wants_fresh(request) else 3600,
     }

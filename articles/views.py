@@ -130,7 +130,7 @@ RELATED_POOL = 20
 RELATED_SOURCES = 8
 
 
-def related_stories(article, count=4) -> list[int]:
+def related_stories(article, count=4, request=None) -> list[int]:
     """The ids of the public stories sharing the most entities and tags with
     ``article``, kept in the cache until the site changes."""
     entity_ids = [entity.pk for entity in article.entities.all()][:RELATED_SOURCES]
@@ -167,7 +167,9 @@ def related_stories(article, count=4) -> list[int]:
         )
 
     # Ids: the cards are read from the cache, the stories only if not there.
-    return cached_for_generation(f"related:{article.pk}:{count}", choose)
+    return cached_for_generation(
+        f"related:{article.pk}:{count}", choose, request=request
+    )
 
 
 def attach_roles_as_of(article_id, entities, when) -> None:
@@ -232,7 +234,7 @@ def render_article(request, article, *, preview=None, status=200):
             )
             if any(e.kind == kind for e in entities)
         ],
-        "related_stories": related_stories(article),
+        "related_stories": related_stories(article, request=request),
         "preview": preview,
         "json_ld": [
             structured_data.news_article(

@@ -33,7 +33,9 @@ PATH_OF_KIND = {model.__name__.lower(): path for path, model in KIND_PATHS.items
 CO_MENTION_WINDOW = 500
 
 
-def often_covered_with(entity: Entity, limit: int = 6) -> list[tuple[Entity, int]]:
+def often_covered_with(
+    entity: Entity, limit: int = 6, request=None
+) -> list[tuple[Entity, int]]:
     """The entities most often linked to the same public stories as
     ``entity`` (among its newest CO_MENTION_WINDOW), with the number of
     stories they share. Kept in the cache until the site changes."""
@@ -53,7 +55,9 @@ def often_covered_with(entity: Entity, limit: int = 6) -> list[tuple[Entity, int
         )
         return [(other, other.shared) for other in others]
 
-    return cached_for_generation(f"often-covered-with:{entity.pk}:{limit}", compute)
+    return cached_for_generation(
+        f"often-covered-with:{entity.pk}:{limit}", compute, request=request
+    )
 
 
 def co_mention_url(entity: Entity, other: Entity) -> str:
@@ -122,7 +126,7 @@ class EntityView(StoryPagesMixin, ListView):
                 to_attr="public_stories",
             )
         )
-        co_mentioned = often_covered_with(self.entity)
+        co_mentioned = often_covered_with(self.entity, request=self.request)
         return super().get_context_data(
             entity=self.entity,
             feeds=feed_links(
