@@ -63,7 +63,9 @@ def paginate_stories(request, stories, per_page=None) -> StoryPage:
     if before:
         published_at, pk = parse_cursor(before)
         rows = list(
-            stories.filter(
+            # The first condition is implied by the second; it is there so
+            # that PostgreSQL can start its index scan at the cursor.
+            stories.filter(published_at__lte=published_at).filter(
                 Q(published_at__lt=published_at)
                 | Q(published_at=published_at, pk__lt=pk)
             )[: per_page + 1]
