@@ -261,6 +261,7 @@ def report(name, results) -> bool:
 
 
 def main():
+    sys.stdout.reconfigure(line_buffering=True)  # progress shows as it comes
     args = parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is missing: apt-get install wrk")
