@@ -5,6 +5,7 @@ import factory
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.utils import timezone
 from PIL import Image as PILImage
 
@@ -369,3 +370,12 @@ class RenderedImageFactory(ImageFactory):
             from articles.images import create_renditions
 
             create_renditions(self)
+
+
+def stored_files(path="") -> set[str]:
+    """Every file in the default storage (in memory in the tests)."""
+    directories, files = default_storage.listdir(path)
+    found = {f"{path}{name}" for name in files}
+    for directory in directories:
+        found |= stored_files(f"{path}{directory}/")
+    return found

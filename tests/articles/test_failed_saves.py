@@ -4,7 +4,7 @@ files, which no transaction covers, are deleted again."""
 
 import pytest
 from django.contrib.messages import get_messages
-from django.core.files.storage import InMemoryStorage, default_storage
+from django.core.files.storage import InMemoryStorage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import OperationalError
@@ -19,6 +19,7 @@ from tests.factories import (
     RenderedImageFactory,
     article_form_data,
     picture_bytes,
+    stored_files,
 )
 
 pytestmark = pytest.mark.django_db
@@ -30,14 +31,6 @@ ADD_IMAGE = reverse("admin:articles_image_add")
 def editor_client(client, editor):
     client.force_login(editor)
     return client
-
-
-def stored_files(path="") -> set[str]:
-    directories, files = default_storage.listdir(path)
-    found = {f"{path}{name}" for name in files}
-    for directory in directories:
-        found |= stored_files(f"{path}{directory}/")
-    return found
 
 
 @pytest.fixture

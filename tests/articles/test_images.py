@@ -7,7 +7,6 @@ import zlib
 from html.parser import HTMLParser
 
 import pytest
-from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import ExifTags
@@ -20,6 +19,7 @@ from tests.factories import (
     ImageFactory,
     RenderedImageFactory,
     picture_bytes,
+    stored_files,
 )
 
 pytestmark = pytest.mark.django_db
@@ -31,15 +31,6 @@ ADD = reverse("admin:articles_image_add")
 def editor_client(client, editor):
     client.force_login(editor)
     return client
-
-
-def stored_files(path="") -> set[str]:
-    """Every file in the default storage (in memory in the tests)."""
-    directories, files = default_storage.listdir(path)
-    found = {f"{path}{name}" for name in files}
-    for directory in directories:
-        found |= stored_files(f"{path}{directory}/")
-    return found
 
 
 def post_image(client, name, content, **fields):
