@@ -214,10 +214,11 @@ def cached_for_generation(name: str, compute, timeout: int = 3600, request=None)
     Works whatever PAGE_CACHE_SECONDS says; computes directly if the cache
     is down.
     """
-    if request is not None and wants_fresh(request):
+    generation = current_generation(request)
+    if generation is None:
         return compute()
+    key = f"newsroom:derived:{generation}:{name}"
     try:
-        key = f"newsroom:derived:{_generation()}:{name}"
         value = cache.get(key)
     except Exception:
         logger.warning("Cache unavailable: computing %s uncached", name)

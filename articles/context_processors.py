@@ -8,9 +8,15 @@ from articles.models import Section
 
 
 def sections(request):
-    return cached_for_generation(
-        "sections", lambda: list(Section.objects.all()), request=request
-    )
+    """The sections in navigation order, each with its ``url``."""
+
+    def load():
+        sections = list(Section.objects.all())
+        for section in sections:
+            section.url = section.get_absolute_url()
+        return sections
+
+    return cached_for_generation("sections", load, request=request)
 
 
 def navigation(request):

@@ -52,6 +52,17 @@ def parse_args():
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument(
+        "--pages",
+        default="",
+        help="only these pages, comma-separated (home,story,entity,search,feed); "
+        "the floor is always measured",
+    )
+    parser.add_argument(
+        "--phases",
+        default="uncached,cached",
+        help="uncached, cached or both (the default)",
+    )
+    parser.add_argument(
         "--memory-requests",
         type=int,
         default=20_000,
@@ -266,6 +277,12 @@ def main():
     if not shutil.which("wrk"):
         sys.exit("wrk is missing: apt-get install wrk")
     urls = bench_urls(args.database_url)
+    if args.pages:
+        wanted = {"floor", *args.pages.split(",")}
+        if unknown := wanted - urls.keys():
+            sys.exit(f"No such page: {', '.join(sorted(unknown))}")
+        urls = {page: path for page, path in urls.items() if page in wanted}
+    phases = args.phases.split(",")
     print(
         f"gunicorn, {args.workers} sync workers; wrk 1 thread, "
         f"{args.connections} connections, {args.seconds:g} s a run, "
@@ -277,8 +294,10 @@ def main():
     memory = []
     for name, cache_seconds, pages in (
         ("uncached", 0, urls),
-        ("cached", 60, {page: urls[page] for page in ("floor", "home", "story")}),
+        ("cached", 60, {p: urls[p] for p in ("floor", "home", "story") if p in urls}),
     ):
+        if name not in phases:
+            continue
         server = Server(args, cache_seconds)
         try:
             # Warm up: templates, connections, the mention matcher, caches.

@@ -203,9 +203,33 @@ def test_story_page_query_budget(client):
             published(entities=[entity], tags=[f"tag {n}"])
         CorrectionFactory(article=article)
 
-    # Warm: the section list and the choice of related stories are cached.
-    assert_budget(client, article.get_absolute_url(), grow, budget=12, warm=7)
+    # Warm: the section list, the story's entities with their roles and the
+    # choice of related stories are cached. The story is read with its
+    # bylines, tags and corrections in one query; then its image renditions.
+    assert_budget(client, article.get_absolute_url(), grow, budget=9, warm=2)
     assert Tag.objects.count() == 30
+
+
+def test_a_story_page_shows_its_byline_topics_and_corrections_in_order(client):
+    article = published(
+        authors=[AuthorFactory(name="Jane Whitfield"), AuthorFactory(name="Li Wei")],
+        tags=["joint ventures", "China"],
+    )
+    when = datetime.datetime(2026, 3, 2, 9, 30, tzinfo=datetime.UTC)
+    CorrectionFactory(article=article, text="Second fix.", published_at=when + HOUR)
+    CorrectionFactory(article=article, text="First fix.", published_at=when)
+
+    html = client.get(article.get_absolute_url()).content.decode()
+
+    assert '">Jane Whitfield</a> and <a class="byline__author"' in html
+    assert html.index(">Jane Whitfield<") < html.index(">Li Wei<")
+    assert '<a class="tag" href="/tags/joint-ventures/">joint ventures</a>' in html
+    assert '<a class="tag" href="/tags/china/">China</a>' in html
+    assert html.index("First fix.") < html.index("Second fix.")
+    assert '<time datetime="2026-03-02T09:30:00+00:00">2 March 2026, 09:30</time>' in (
+        html
+    )
+    assert "Corrections</h2>" in html
 
 
 def test_healthz_answers_503_when_the_database_does_not(client, monkeypatch):

@@ -68,6 +68,22 @@ def test_a_role_still_held_has_no_then(client, db):
     )
 
 
+def test_the_panel_follows_a_role_edited_after_the_page_was_read(client, db):
+    role = RoleFactory(
+        title="Chief executive",
+        company=CompanyFactory(name="Great Wall Motor"),
+        start_date=datetime.date(2016, 1, 1),
+        end_date=None,
+    )
+    article = story_about([role.person], DURING_HIS_TERM)
+    assert "Chief executive" in role_in_panel(client, article)
+    role.title = "Chairman"
+    role.save()
+    assert role_in_panel(client, article) == (
+        '<span class="in-this-story__role">Chairman, Great Wall Motor</span>'
+    )
+
+
 def test_the_role_held_on_the_day_among_several(client, db):
     earlier = RoleFactory(
         title="Board member for production",
