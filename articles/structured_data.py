@@ -107,7 +107,7 @@ def entity_page(request, entity) -> dict:
         "@context": "https://schema.org",
         **entity_reference(request, entity),
         "description": entity.description,
-        "alternateName": [alias.name for alias in entity.aliases.all()],
+        "alternateName": list(entity.alias_names),
     }
     if entity.image:
         data["image"] = request.build_absolute_uri(entity.image.file.url)

@@ -1,8 +1,13 @@
+import functools
+
 from django.conf import settings
-from django.db.models import Count, Prefetch, Q
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db import connection
+from django.db.models import Count, OuterRef, Prefetch, Q
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.views.generic import ListView
 
 from articles import structured_data
@@ -11,6 +16,7 @@ from articles.feeds import feed_links
 from articles.models import Article
 from articles.pagination import StoryPagesMixin
 from entities.models import (
+    Alias,
     Brand,
     Company,
     CompanyRelationship,
@@ -72,6 +78,26 @@ def co_mention_url(entity: Entity, other: Entity) -> str:
     )
 
 
+@functools.cache
+def entity_page_queryset(model, vendor: str):
+    """An entity of ``model`` with what its profile shows: its image and, in
+    ``alias_names``, its aliases (on PostgreSQL in the entity's own row; a
+    query more elsewhere). Built once per process and copied by callers:
+    resolving it took longer than running it."""
+    entities = model.objects.select_related("image").prefetch_related(
+        "image__renditions"
+    )
+    if model is Brand:
+        entities = entities.select_related("owner")
+    if vendor != "postgresql":
+        return entities.prefetch_related("aliases")
+    return entities.annotate(
+        alias_names=ArraySubquery(
+            Alias.objects.filter(entity=OuterRef("pk")).order_by("name").values("name")
+        )
+    )
+
+
 class EntityView(StoryPagesMixin, ListView):
     """An entity's profile, relations, timeline and the public stories
     linked to it."""
@@ -97,14 +123,16 @@ class EntityView(StoryPagesMixin, ListView):
         return HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)
 
     def get_entity_queryset(self):
-        return self.model.objects.select_related("image").prefetch_related(
-            "aliases", "image__renditions"
-        )
+        return entity_page_queryset(self.model, connection.vendor).all()
 
     def get_queryset(self):
         self.entity = get_object_or_404(
             self.get_entity_queryset(), slug=self.kwargs["slug"]
         )
+        if not hasattr(self.entity, "alias_names"):
+            self.entity.alias_names = [
+                alias.name for alias in self.entity.aliases.all()
+            ]
         return (
             Article.objects.published()
             .filter(entity_links__entity=self.entity)
@@ -126,7 +154,7 @@ class EntityView(StoryPagesMixin, ListView):
                 to_attr="public_stories",
             )
         )
-        co_mentioned = often_covered_with(self.entity, request=self.request)
+        entity, request = self.entity, self.request
         return super().get_context_data(
             entity=self.entity,
             feeds=feed_links(
@@ -143,10 +171,14 @@ class EntityView(StoryPagesMixin, ListView):
                 ),
             ],
             events=events,
-            often_covered_with=[
-                (other, shared, co_mention_url(self.entity, other))
-                for other, shared in co_mentioned
-            ],
+            # Lazy, like what get_relations() gives: read only when the
+            # cached fragment that shows them is not in the cache.
+            often_covered_with=SimpleLazyObject(
+                lambda: [
+                    (other, shared, co_mention_url(entity, other))
+                    for other, shared in often_covered_with(entity, request=request)
+                ]
+            ),
             **self.get_relations(),
             **kwargs,
         )
@@ -157,20 +189,25 @@ class CompanyView(EntityView):
 
     def get_relations(self):
         company = self.entity
-        relationships = CompanyRelationship.objects.filter(
-            Q(from_company=company) | Q(to_company=company)
-        ).select_related("from_company", "to_company")
-        return {
-            "brands": company.brands.all(),
-            "roles": Role.objects.filter(company=company).select_related("person"),
-            "relationships": [
+
+        def relationships():
+            return [
                 {
                     "wording": relationship.wording_for(company),
                     "company": relationship.other_company(company),
                     "relationship": relationship,
                 }
-                for relationship in relationships
-            ],
+                for relationship in CompanyRelationship.objects.filter(
+                    Q(from_company=company) | Q(to_company=company)
+                ).select_related("from_company", "to_company")
+            ]
+
+        # Querysets and lazy lists: only read when the cached fragment that
+        # shows them is not in the cache.
+        return {
+            "brands": company.brands.all(),
+            "roles": Role.objects.filter(company=company).select_related("person"),
+            "relationships": SimpleLazyObject(relationships),
         }
 
 
@@ -190,9 +227,6 @@ class PersonView(EntityView):
 
 class BrandView(EntityView):
     model = Brand
-
-    def get_entity_queryset(self):
-        return super().get_entity_queryset().select_related("owner")
 
 
 class CoMentionView(StoryPagesMixin, ListView):

@@ -243,7 +243,7 @@ def grow_graph(entity, n):
 
 @pytest.mark.parametrize(
     ("make", "budget"),
-    [(CompanyFactory, 14), (PersonFactory, 13), (BrandFactory, 11)],
+    [(CompanyFactory, 13), (PersonFactory, 12), (BrandFactory, 10)],
 )
 def test_entity_page_budgets_hold_as_the_graph_grows(client, make, budget):
     entity = make()
