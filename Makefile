@@ -89,5 +89,12 @@ bench: install ## Print detection and page benchmarks (against database BENCH_DB
 	$(BENCH) $(PY) manage.py bench_pages
 
 bench-throughput: install ## gunicorn + wrk: each page's req/s as a ratio of a floor view, worker memory
+	@command -v wrk >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing Debian's wrk for the throughput benchmark"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
+	  else \
+	    echo "The throughput benchmark needs wrk: sudo apt-get install wrk" >&2; exit 1; \
+	  fi; }
 	$(BENCH) $(PY) manage.py collectstatic --no-input -v0
 	$(PY) bench/throughput.py --database-url $(BENCH_DATABASE_URL)

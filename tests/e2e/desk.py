@@ -48,6 +48,32 @@ def body_editor(page: Page) -> Locator:
     return page.locator(".ProseMirror[contenteditable=true]").first
 
 
+# True when the caret is in the editor and no text follows it.
+CARET_AT_END = """el => {
+  const selection = getSelection();
+  if (!selection.rangeCount || !el.contains(selection.focusNode)) return false;
+  const rest = document.createRange();
+  rest.selectNodeContents(el);
+  rest.setStart(selection.focusNode, selection.focusOffset);
+  return rest.toString().length === 0;
+}"""
+
+
+def caret_to_end(page: Page) -> None:
+    """Put the caret after the last word of the story body, and check that
+    it is there before anything is typed: a click the editor is still
+    settling from can leave it at the top (seen once in CI, where the
+    journalist's fix was typed into the first heading)."""
+    editor = body_editor(page)
+    for _ in range(5):
+        editor.click()
+        page.keyboard.press("Control+End")
+        page.evaluate(NEXT_FRAME)
+        if editor.evaluate(CARET_AT_END):
+            return
+    raise AssertionError("The caret would not go to the end of the story body.")
+
+
 def menu_button(page: Page, name: str) -> Locator:
     return page.locator(f".prose-menubar button[data-name={name}]").first
 

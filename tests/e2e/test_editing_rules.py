@@ -30,8 +30,7 @@ def test_stale_save_shows_the_conflict_page_and_keeps_the_second_text(
 
     mine = "The second editor's new closing paragraph, typed in the stale form."
     second.get_by_label("Headline").fill(f"{IN_REVIEW} (second editor)")
-    desk.body_editor(second).click()
-    second.keyboard.press("Control+End")
+    desk.caret_to_end(second)
     second.keyboard.press("Enter")
     second.keyboard.type(mine)
     with second.expect_response(

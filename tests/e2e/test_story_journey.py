@@ -124,10 +124,8 @@ def test_journalist_reads_the_comment_fixes_and_resubmits(sign_in):
     expect(requested).to_contain_text("Changes requested")
     expect(requested).to_contain_text(COMMENT)
 
-    desk.body_editor(page).click()
-    page.keyboard.press("Control+End")
+    desk.caret_to_end(page)  # after the link that ends the body
     page.keyboard.press("Enter")
-    page.keyboard.press("Enter")  # out of the list, into a new paragraph
     page.keyboard.type(FIX)
     desk.press_workflow(page, "Submit for review")
     expect(desk.story_status(page)).to_have_text("In review")
