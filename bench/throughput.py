@@ -300,13 +300,12 @@ def main():
             continue
         server = Server(args, cache_seconds)
         try:
-            # Warm up: templates, connections, the mention matcher, caches.
+            # Warm up every worker on every page (templates, connections, the
+            # mention matcher, prepared statements, caches), so that the
+            # memory readings compare steady states, not a cold start.
+            warm_up = argparse.Namespace(**{**vars(args), "seconds": 2})
             for path in urls.values():
-                for _ in range(20):
-                    request = urllib.request.Request(
-                        server.base + path, headers={"X-Forwarded-Proto": "https"}
-                    )
-                    urllib.request.urlopen(request).read()
+                wrk(server.base + path, warm_up)
             before = {pid: rss_mib(pid) for pid in server.workers()}
             results, total = run_phase(name, server, pages, args)
             while name == "uncached" and total < args.memory_requests:
