@@ -220,7 +220,16 @@ def related_stories(article, entity_ids, tag_ids, count=4, request=None) -> list
             others.filter(tagged_items__tag=pk).values("pk")[:RELATED_POOL]
             for pk in tag_ids
         ]
-        candidates = pools[0].union(*pools[1:]) if len(pools) > 1 else pools[0]
+        if len(pools) == 1:
+            candidates = pools[0]
+        elif connection.features.supports_slicing_ordering_in_compound:
+            candidates = pools[0].union(*pools[1:])
+        else:
+            # SQLite (the demo) refuses a LIMIT inside a UNION: one query
+            # per pool, on a demo-sized archive.
+            candidates = {
+                pk for pool in pools for pk in pool.values_list("pk", flat=True)
+            }
         # Only the kinds the story has: a filter on no ids at all would make
         # Django drop the whole query as matching nothing.
         terms = []
