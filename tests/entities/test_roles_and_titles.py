@@ -55,13 +55,17 @@ def test_no_role_before_it_began_or_after_it_ended(client, demo_entities):
         assert role_in_panel(client, article) is None, published_at
 
 
-def test_a_role_still_held_has_no_then(client, db):
-    role = RoleFactory(
+def chief_executive_since_2016():
+    return RoleFactory(
         title="Chief executive",
         company=CompanyFactory(name="Great Wall Motor"),
         start_date=datetime.date(2016, 1, 1),
         end_date=None,
     )
+
+
+def test_a_role_still_held_has_no_then(client, db):
+    role = chief_executive_since_2016()
     article = story_about([role.person], DURING_HIS_TERM)
     assert role_in_panel(client, article) == (
         '<span class="in-this-story__role">Chief executive, Great Wall Motor</span>'
@@ -69,12 +73,7 @@ def test_a_role_still_held_has_no_then(client, db):
 
 
 def test_the_panel_follows_a_role_edited_after_the_page_was_read(client, db):
-    role = RoleFactory(
-        title="Chief executive",
-        company=CompanyFactory(name="Great Wall Motor"),
-        start_date=datetime.date(2016, 1, 1),
-        end_date=None,
-    )
+    role = chief_executive_since_2016()
     article = story_about([role.person], DURING_HIS_TERM)
     assert "Chief executive" in role_in_panel(client, article)
     role.title = "Chairman"
