@@ -1,7 +1,8 @@
 """The zero-setup demo runs on SQLite (README's first command), where the
 PostgreSQL-only paths (JSON arrays, full-text search, UNION of LIMITs) have
 fallbacks the rest of the suite never takes. Migrate a fresh SQLite file,
-load the demo and walk every public page it links to."""
+load the demo and walk every page it links to: as a reader, and through the
+admin as the demo journalist and editor."""
 
 import subprocess
 import sys
@@ -13,26 +14,51 @@ WALK = r"""
 import re
 import django
 django.setup()
+from django.contrib.auth import get_user_model
 from django.test import Client
 
-client = Client(HTTP_HOST="127.0.0.1", raise_request_exception=False)
-seen, failures = set(), []
-queue = ["/", "/search/?q=Krueger", "/search/?q=%22joint+venture%22", "/sitemap.xml"]
-while queue and len(seen) < 150:
-    path = queue.pop(0)
-    if path in seen:
-        continue
-    seen.add(path)
-    response = client.get(path, follow=False)
-    if response.status_code not in (200, 301, 302):
-        failures.append(f"{response.status_code} {path}")
-        continue
-    if "html" not in response.get("Content-Type", ""):
-        continue
-    for link in re.findall(r'href="(/[^"#]*)"', response.content.decode()):
-        if not link.startswith(("/static/", "/media/", "/admin/")):
-            queue.append(link.replace("&amp;", "&"))
+
+def walk(client, start, follow, limit):
+    # GET every page reachable from start through links follow() accepts;
+    # return the paths seen and the failures.
+    seen, failures, queue = set(), [], list(start)
+    while queue and len(seen) < limit:
+        path = queue.pop(0)
+        if path in seen:
+            continue
+        seen.add(path)
+        response = client.get(path, follow=False)
+        if response.status_code not in (200, 301, 302):
+            failures.append(f"{response.status_code} {path}")
+            continue
+        if "html" not in response.get("Content-Type", ""):
+            continue
+        for link in re.findall(r'href="(/[^"#]*)"', response.content.decode()):
+            link = link.replace("&amp;", "&")
+            if follow(link):
+                queue.append(link)
+    return seen, failures
+
+
+reader = Client(HTTP_HOST="127.0.0.1", raise_request_exception=False)
+seen, failures = walk(
+    reader,
+    ["/", "/search/?q=Krueger", "/search/?q=%22joint+venture%22", "/sitemap.xml"],
+    lambda link: not link.startswith(("/static/", "/media/", "/admin/")),
+    150,
+)
 kinds = {p.split("/")[1] for p in seen}
+for username in ("journalist", "editor"):
+    desk = Client(HTTP_HOST="127.0.0.1", raise_request_exception=False)
+    desk.force_login(get_user_model().objects.get(username=username))
+    admin_seen, admin_failures = walk(
+        desk,
+        ["/admin/"],
+        lambda link: link.startswith("/admin/") and "logout" not in link,
+        120,
+    )
+    kinds.add(f"admin as {username} ({len(admin_seen)})")
+    failures += [f"{failure} as {username}" for failure in admin_failures]
 print("walked:", len(seen), "pages;", ", ".join(sorted(kinds)), flush=True)
 print("failures:", "; ".join(failures) or "none", flush=True)
 """
