@@ -8,11 +8,12 @@ and unpublished stories never appear.
 import datetime
 
 from django.contrib.sitemaps import Sitemap
-from django.db.models import OuterRef, Subquery
+from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 from taggit.models import Tag
 
+from articles.caching import cached_for_generation
 from articles.models import Article, Author, Section
 from entities.models import Entity
 
@@ -33,6 +34,40 @@ class StorySitemap(Sitemap):
     def lastmod(self, story):
         return story.updated_at or story.published_at
 
+    def get_latest_lastmod(self):
+        """For the index: Django's default reads every story in the sitemap
+        (a million rows, ten seconds) to take the newest lastmod."""
+
+        def compute():
+            newest = Article.objects.published().aggregate(
+                published=Max("published_at"), updated=Max("updated_at")
+            )
+            times = [time for time in newest.values() if time is not None]
+            return max(times, default=None)
+
+        return cached_for_generation("sitemap-latest:stories", compute)
+
+
+def newest_public_story_times(path: str) -> dict[int, datetime.datetime]:
+    """{id: publish time of its newest public story} for every object a
+    public story reaches through ``path`` ("section", "bylines__author"…).
+
+    One grouped query over the links, kept until the site changes: a
+    subquery per object cost minutes at a million stories and 20,000
+    entities (it sorted BMW Group's hundred thousand stories, and every
+    other entity's, one by one)."""
+
+    def compute():
+        return dict(
+            Article.objects.published()
+            .order_by()
+            .values(path)
+            .annotate(latest=Max("published_at"))
+            .values_list(path, "latest")
+        )
+
+    return cached_for_generation(f"sitemap-latest:{path}", compute)
+
 
 class StoryListSitemap(Sitemap):
     """Pages that list stories, with their newest public story as lastmod;
@@ -44,20 +79,15 @@ class StoryListSitemap(Sitemap):
     story_filter = None  # the lookup from a story to the listed object
 
     def items(self):
-        newest = (
-            Article.objects.published()
-            .filter(**{self.story_filter: OuterRef("pk")})
-            .order_by("-published_at")
-            .values("published_at")[:1]
-        )
-        return (
-            self.model.objects.annotate(latest=Subquery(newest))
-            .filter(latest__isnull=False)
-            .order_by("pk")
-        )
+        self.latest = newest_public_story_times(self.story_filter)
+        listed = self.model.objects.order_by("pk")
+        return [item for item in listed.iterator() if item.pk in self.latest]
 
     def lastmod(self, item):
-        return item.latest
+        return self.latest[item.pk]
+
+    def get_latest_lastmod(self):
+        return max(newest_public_story_times(self.story_filter).values(), default=None)
 
 
 class SectionSitemap(StoryListSitemap):

@@ -45,6 +45,8 @@ def test_bench_pages_times_every_page(capsys, settings):
         "search: phrase",
         "admin: story list",
         "admin: change form",
+        "sitemap index",
+        "sitemap: entities",
     ]:
         line = next(line for line in out.splitlines() if line.startswith(page))
         assert " 200 " in line, line

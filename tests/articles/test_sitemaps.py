@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils.timezone import localdate
 
+from tests.budgets import assert_budget
 from tests.factories import ArticleFactory, AuthorFactory, CompanyFactory
 
 pytestmark = pytest.mark.django_db
@@ -148,3 +149,32 @@ def test_robots_txt(client):
         assert f"Disallow: {path}" in lines
     assert "Sitemap: http://testserver/sitemap.xml" in lines
     assert "Sitemap: http://testserver/news-sitemap.xml" in lines
+
+
+@pytest.mark.parametrize(
+    ("url", "budget"),
+    [
+        ("/sitemap.xml", 11),
+        ("/sitemap-stories.xml", 3),
+        ("/sitemap-entities.xml", 3),
+        ("/sitemap-tags.xml", 3),
+        ("/news-sitemap.xml", 2),
+    ],
+)
+def test_sitemap_query_budgets(client, frozen_now, url, budget):
+    """Fixed whatever the archive holds: one grouped query per kind of list
+    page for every lastmod, never a query per entity, tag or author."""
+
+    def grow(n):
+        for _ in range(n):
+            company = CompanyFactory()
+            ArticleFactory(
+                published=True,
+                published_at=frozen_now - HOUR,
+                authors=[AuthorFactory()],
+                entities=[company],
+                tags=[company.name],
+            )
+
+    grow(2)
+    assert_budget(client, url, lambda: grow(10), budget)
