@@ -77,10 +77,11 @@ class StoryListSitemap(Sitemap):
     limit = 5000
     model = None
     story_filter = None  # the lookup from a story to the listed object
+    url_fields = ("slug",)  # what get_absolute_url() reads
 
     def items(self):
         self.latest = newest_public_story_times(self.story_filter)
-        listed = self.model.objects.order_by("pk")
+        listed = self.model.objects.only(*self.url_fields).order_by("pk")
         return [item for item in listed.iterator() if item.pk in self.latest]
 
     def lastmod(self, item):
@@ -111,6 +112,7 @@ class AuthorSitemap(StoryListSitemap):
 class EntitySitemap(StoryListSitemap):
     model = Entity
     story_filter = "entity_links__entity"
+    url_fields = ("slug", "kind")
 
 
 SITEMAPS = {
