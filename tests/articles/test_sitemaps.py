@@ -103,6 +103,55 @@ def test_listing_sitemaps_leave_out_pages_without_a_public_story(client, frozen_
     assert locations("entities") == {absolute(company.get_absolute_url())}
 
 
+def test_lastmod_is_the_newest_public_story_of_each_page(client, frozen_now):
+    company = CompanyFactory()
+    DAY = datetime.timedelta(days=1)
+    ArticleFactory(
+        published=True,
+        entities=[company],
+        tags=["batteries"],
+        published_at=frozen_now - 9 * DAY,
+    )
+    newest = ArticleFactory(
+        published=True,
+        entities=[company],
+        tags=["batteries"],
+        published_at=frozen_now - 3 * DAY,
+        updated_at=frozen_now - 2 * DAY,
+    )
+    # Newer, but not public: they move no lastmod.
+    ArticleFactory(draft=True, entities=[company], tags=["batteries"])
+    ArticleFactory(
+        scheduled=True,
+        entities=[company],
+        tags=["batteries"],
+        published_at=frozen_now + DAY,
+    )
+
+    def lastmods(url, path):
+        root = xml_of(client, url)
+        return {
+            item.findtext("sm:loc", namespaces=NS): item.findtext(
+                "sm:lastmod", namespaces=NS
+            )
+            for item in root.findall(path, NS)
+        }
+
+    published_day = localdate(newest.published_at).isoformat()
+    assert lastmods("/sitemap-entities.xml", "sm:url") == {
+        absolute(company.get_absolute_url()): published_day
+    }
+    assert lastmods("/sitemap-tags.xml", "sm:url") == {
+        absolute("/tags/batteries/"): published_day
+    }
+    index = lastmods("/sitemap.xml", "sm:sitemap")
+    # The stories sitemap counts the newest update; the lists, publishing.
+    assert index[absolute("/sitemap-stories.xml")].startswith(
+        localdate(newest.updated_at).isoformat()
+    )
+    assert index[absolute("/sitemap-entities.xml")].startswith(published_day)
+
+
 def test_the_news_sitemap_lists_the_last_48_hours(client, frozen_now, settings):
     recent = ArticleFactory(
         published=True,
