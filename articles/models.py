@@ -4,7 +4,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core import signing
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from django_prose_editor.fields import ProseEditorField
@@ -36,9 +36,28 @@ class Section(models.Model):
         return reverse("articles:section", kwargs={"slug": self.slug})
 
 
+class ImageQuerySet(models.QuerySet):
+    def public(self):
+        """Images a reader may see: the lead image of a public story, a
+        byline's photo, a company's, person's or brand's picture. A draft's
+        or a withdrawn story's pictures are not among them (articles.media
+        serves only these to readers)."""
+        from entities.models import Entity
+
+        return self.filter(
+            Exists(Article.objects.published().filter(lead_image=OuterRef("pk")))
+            | Exists(Author.objects.filter(photo=OuterRef("pk")))
+            | Exists(Entity.objects.filter(image=OuterRef("pk")))
+        )
+
+
 class Image(models.Model):
+    # Indexed: the media view finds an image by the name of its file.
     file = models.ImageField(
-        upload_to="images/%Y/%m/", width_field="width", height_field="height"
+        upload_to="images/%Y/%m/",
+        width_field="width",
+        height_field="height",
+        db_index=True,
     )
     width = models.PositiveIntegerField(editable=False, default=0)
     height = models.PositiveIntegerField(editable=False, default=0)
@@ -71,6 +90,8 @@ class Image(models.Model):
         related_name="+",
     )
 
+    objects = ImageQuerySet.as_manager()
+
     class Meta:
         ordering = ["-uploaded_at"]
         constraints = [
@@ -98,7 +119,10 @@ class Rendition(models.Model):
     spec = models.CharField(max_length=20)
     format = models.CharField(max_length=5)
     file = models.ImageField(
-        upload_to="renditions/%Y/%m/", width_field="width", height_field="height"
+        upload_to="renditions/%Y/%m/",
+        width_field="width",
+        height_field="height",
+        db_index=True,
     )
     width = models.PositiveIntegerField(default=0)
     height = models.PositiveIntegerField(default=0)

@@ -23,7 +23,7 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import ListView
 from taggit.models import Tag
 
-from articles import structured_data
+from articles import media, structured_data
 from articles.caching import cached_for_generation
 from articles.context_processors import navigation
 from articles.feeds import feed_links
@@ -411,7 +411,9 @@ def preview_link(request, token):
         response["X-Robots-Tag"] = "noindex, nofollow"
         return response
     article = article_page_queryset().get(pk=link.article_id)
-    return render_article(request, article, preview="link")
+    response = render_article(request, article, preview="link")
+    media.remember_preview(response, link)
+    return response
 
 
 class SearchView(ListView):

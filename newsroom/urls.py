@@ -1,9 +1,11 @@
+import re
+
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 
+from articles import media
 from articles import views as article_views
 from articles.sitemaps import SITEMAPS
 
@@ -32,8 +34,16 @@ urlpatterns = [
     path("", include("articles.urls")),
 ]
 
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+if settings.MEDIA_URL.startswith("/"):
+    # Uploads on this machine's disk: the app answers for them, with or
+    # without DEBUG, and nginx (if in front) sends the bytes (articles/media.py).
+    urlpatterns.append(
+        re_path(
+            rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>.*)$",
+            media.serve_media,
+            name="media",
+        )
+    )
 
 handler400 = "articles.views.bad_request"
 handler403 = "articles.views.permission_denied"
