@@ -5,7 +5,7 @@ requests and server errors.
 
 Run them with ``make e2e`` or ``pytest -m e2e``. To work on the tests against
 a newsroom you already serve (with the demo loaded and DEMO_PASSWORD set for
-both editors), set E2E_SERVER_URL, E2E_PASSWORD and E2E_MEDIA_ROOT.
+both editors), set E2E_SERVER_URL and E2E_PASSWORD.
 """
 
 from __future__ import annotations
@@ -65,7 +65,6 @@ document.addEventListener("securitypolicyviolation", (event) => {
 class LiveNewsroom:
     url: str
     password: str
-    media_root: Path
     log_path: Path | None = None
 
     def errors_logged(self, lines: int = 60) -> str:
@@ -83,11 +82,7 @@ class LiveNewsroom:
 @pytest.fixture(scope="session")
 def newsroom() -> LiveNewsroom:
     if url := os.environ.get("E2E_SERVER_URL"):
-        yield LiveNewsroom(
-            url.rstrip("/"),
-            os.environ["E2E_PASSWORD"],
-            Path(os.environ["E2E_MEDIA_ROOT"]),
-        )
+        yield LiveNewsroom(url.rstrip("/"), os.environ["E2E_PASSWORD"])
         return
     if not Path(CHROMIUM).exists():
         pytest.fail(
@@ -97,9 +92,7 @@ def newsroom() -> LiveNewsroom:
     server = NewsroomServer()
     server.start()
     try:
-        yield LiveNewsroom(
-            server.url, server.password, server.media_root, server.log_path
-        )
+        yield LiveNewsroom(server.url, server.password, server.log_path)
     finally:
         server.stop()
 
@@ -215,6 +208,10 @@ class PageWatch:
             self._add(page, "server error", f"{response.status} {response.url}")
         elif response.status >= 400 and response.request.is_navigation_request():
             self.expected_statuses.add(response.url)
+        elif response.status >= 400:
+            # A picture, a style sheet or a script the page asked for and
+            # did not get: on a public page, a reader sees the hole.
+            self._add(page, "failed sub-request", f"{response.status} {response.url}")
 
     def public_problems(self) -> list[Problem]:
         return [problem for problem in self.problems if problem.public]
@@ -229,15 +226,14 @@ def page_watch() -> PageWatch:
 
 
 @pytest.fixture
-def new_context(new_context, newsroom: LiveNewsroom, page_watch: PageWatch):
-    """Every context serves /media/ from the newsroom's MEDIA_ROOT (in
-    production the web server in front does) and is watched."""
+def new_context(new_context, page_watch: PageWatch):
+    """Every context is watched. Nothing stands in for the server: /media/
+    is answered by the newsroom itself, as in production."""
 
     def make(**kwargs) -> BrowserContext:
         kwargs.setdefault("viewport", {"width": 1280, "height": 900})
         context = new_context(**kwargs)
         context.set_default_timeout(ACTION_TIMEOUT_MS)
-        context.route(f"{newsroom.url}/media/**", media_handler(newsroom.media_root))
         page_watch.watch_context(context)
         return context
 
@@ -261,20 +257,6 @@ def _no_problems_on_public_pages(request, page_watch: PageWatch):
         newsroom = request.getfixturevalue("newsroom")
         report += f"\n\nThe server's log ends:\n{newsroom.errors_logged()}"
     assert not problems, report
-
-
-def media_handler(media_root: Path):
-    root = media_root.resolve()
-
-    def handle(route) -> None:
-        path = urllib.parse.unquote(urllib.parse.urlsplit(route.request.url).path)
-        file = (root / path.removeprefix("/media/")).resolve()
-        if file.is_relative_to(root) and file.is_file():
-            route.fulfill(path=file)
-        else:
-            route.fulfill(status=404, body="Not found")
-
-    return handle
 
 
 # Signing in
@@ -306,6 +288,8 @@ def reader(new_context) -> Page:
 
 
 AXE_RESULTS: list[dict] = []
+# Every picture the layout checks loaded: {"page", "width", "checked", "broken"}.
+IMAGE_RESULTS: list[dict] = []
 # Console errors and CSP violations in the admin: reported, not failed on
 # (the issue asks for a clean console on the public site).
 ADMIN_PROBLEMS: list[str] = []
@@ -316,6 +300,15 @@ def pytest_terminal_summary(terminalreporter) -> None:
         terminalreporter.write_line(f"admin pages: {len(ADMIN_PROBLEMS)} problems")
         for problem in sorted(ADMIN_PROBLEMS)[:20]:
             terminalreporter.write_line(f"  {problem}")
+    if IMAGE_RESULTS:
+        checked = sum(result["checked"] for result in IMAGE_RESULTS)
+        broken = sum(len(result["broken"]) for result in IMAGE_RESULTS)
+        pages = len({result["page"] for result in IMAGE_RESULTS})
+        widths = len({result["width"] for result in IMAGE_RESULTS})
+        terminalreporter.write_line(
+            f"images: {checked} checked on {pages} pages at {widths} widths, "
+            f"{broken} failed to load"
+        )
     if not AXE_RESULTS:
         return
     serious = sum(result["serious"] for result in AXE_RESULTS)

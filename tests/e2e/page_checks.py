@@ -12,18 +12,23 @@ from tests.e2e.server import BASE_DIR
 AXE_SCRIPT = BASE_DIR / "node_modules" / "axe-core" / "axe.min.js"
 
 # Scrolls each lazy image into view, as a reader would, and waits for it;
-# answers the addresses of images that failed to load.
+# answers how many images the page has and the addresses of those that did
+# not load (an image the server answered 404 has a naturalWidth of 0).
 LOAD_EVERY_IMAGE = """
 async () => {
-  for (const image of document.images) {
-    if (image.complete) continue;
+  // Images the layout hides at this width are not drawn, so not loaded.
+  const shown = [...document.images].filter((image) => image.getClientRects().length);
+  for (const image of shown) {
     image.scrollIntoView();
     await image.decode().catch(() => null);
   }
   window.scrollTo(0, 0);
-  return [...document.images]
-    .filter((image) => image.complete && image.naturalWidth === 0)
-    .map((image) => image.currentSrc || image.src);
+  return {
+    checked: shown.length,
+    broken: shown
+      .filter((image) => !image.complete || image.naturalWidth === 0)
+      .map((image) => image.currentSrc || image.src),
+  };
 }
 """
 
@@ -113,9 +118,14 @@ async () => {
 """
 
 
-def broken_images(page: Page) -> list[str]:
-    """Load every image on the page, lazy ones too; the ones that failed."""
+def load_images(page: Page) -> dict:
+    """Load every image on the page, lazy ones too: {"checked": how many,
+    "broken": the addresses of those that failed}."""
     return page.evaluate(LOAD_EVERY_IMAGE)
+
+
+def broken_images(page: Page) -> list[str]:
+    return load_images(page)["broken"]
 
 
 def scrolls_sideways(page: Page) -> bool:

@@ -99,6 +99,11 @@ class NewsroomServer:
             E2E_STATIC_ROOT=str(self.root / "static"),
             EMAIL_BACKEND="django.core.mail.backends.console.EmailBackend",
             DEMO_PASSWORD=self.password,
+            GUNICORN_BIND=f"127.0.0.1:{self.port}",
+            # One process, so its local-memory page cache is the only one;
+            # threads, so two people can work at once.
+            WEB_CONCURRENCY="1",
+            GUNICORN_THREADS="8",
         )
         return env
 
@@ -126,22 +131,8 @@ class NewsroomServer:
         self.manage("collectstatic", "--no-input", "-v0")
         with self.log_path.open("wb") as log:
             self.process = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "gunicorn",
-                    "newsroom.wsgi",
-                    "--bind",
-                    f"127.0.0.1:{self.port}",
-                    # One process, so its local-memory page cache is the
-                    # only one; threads, so two people can work at once.
-                    "--workers",
-                    "1",
-                    "--threads",
-                    "8",
-                    "--access-logfile",
-                    "-",
-                ],
+                # As the README's production section runs it.
+                [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py"],
                 cwd=BASE_DIR,
                 env=self.env,
                 stdout=log,

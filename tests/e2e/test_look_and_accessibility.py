@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e import desk, page_checks
-from tests.e2e.conftest import AXE_RESULTS
+from tests.e2e.conftest import AXE_RESULTS, IMAGE_RESULTS
 
 pytestmark = pytest.mark.e2e
 
@@ -21,7 +21,13 @@ PUBLIC_PAGES = {
     "section": "/sections/automotive/",
     "search": "/search/?q=Great+Wall+electric",
 }
-LOOKED_AT = ["home", "story", "entity", "search"]
+# Every kind of public page that shows pictures, looked at with them loaded.
+LOOKED_AT = {
+    **PUBLIC_PAGES,
+    "tag": "/tags/electric-vehicles/",
+    "author": "/authors/clara-ashdown/",
+    "person": "/people/harald-krueger/",
+}
 WIDTHS = {"phone": 375, "desktop": 1280}
 # Every other kind of public page, for the console and CSP check.
 MORE_PUBLIC_PAGES = [
@@ -36,7 +42,11 @@ MORE_PUBLIC_PAGES = [
 
 
 def check_layout(page: Page, name: str, screenshots) -> None:
-    assert page_checks.broken_images(page) == [], f"{name}: images did not load"
+    images = page_checks.load_images(page)
+    IMAGE_RESULTS.append(
+        {"page": name.rsplit("-", 1)[0], "width": page.viewport_size["width"]} | images
+    )
+    assert images["broken"] == [], f"{name}: images did not load"
     page.screenshot(path=screenshots / f"{name}.png", full_page=True)
     assert not page_checks.scrolls_sideways(page), f"{name} scrolls sideways"
     assert page_checks.overlapping_text(page) == [], f"{name}: text over text"
@@ -61,14 +71,41 @@ def test_the_layout_checks_see_what_they_look_for(page: Page):
     ]
 
 
+def test_the_image_checks_see_a_picture_the_server_does_not_have(
+    reader: Page, page_watch, newsroom
+):
+    """A picture that answers 404 is reported twice: as an image that did not
+    load, and as a failed sub-request of a public page."""
+    reader.goto("/")
+    missing = f"{newsroom.url}/media/renditions/2020/01/no-such-picture.webp"
+    reader.evaluate(
+        """(src) => {
+            const image = new Image(40, 40);
+            image.alt = "missing";
+            image.src = src;
+            document.querySelector("main").prepend(image);
+        }""",
+        missing,
+    )
+    images = page_checks.load_images(reader)
+    assert images["broken"] == [missing]
+    assert images["checked"] > 1
+    kinds = {problem.kind for problem in page_watch.public_problems()}
+    assert kinds == {"failed sub-request", "console error"}
+    page_watch.clear()
+
+
 @pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
 @pytest.mark.parametrize("name", LOOKED_AT)
 def test_public_page_fits_the_screen(new_context, screenshots, name, width):
     page = new_context(viewport={"width": width, "height": 900}).new_page()
-    response = page.goto(PUBLIC_PAGES[name])
+    response = page.goto(LOOKED_AT[name])
     assert response.status == 200
     page.wait_for_load_state("networkidle")
     check_layout(page, f"{name}-{width}", screenshots)
+    sections = page.get_by_role("navigation", name="Sections")
+    for link in ["Home", "Automotive", "Business", "Technology"]:
+        expect(sections.get_by_role("link", name=link, exact=True)).to_be_in_viewport()
 
 
 @pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
