@@ -19,6 +19,7 @@ from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.db.models import Q
+from django.utils.text import slugify
 from PIL import Image as PILImage
 from PIL import ImageColor, ImageDraw, ImageFont
 from taggit.models import Tag
@@ -147,6 +148,43 @@ def render_lead_image(spec: demo.LeadImage) -> bytes:
     return buffer.getvalue()
 
 
+# Colours for the demo's portraits and marks, picked by name so that a
+# re-run draws the same one.
+MARK_PALETTES = [
+    ("#0f5e6e", "#5fd4c4"),
+    ("#5b1f4f", "#ff7a6b"),
+    ("#3d566e", "#9cc9f0"),
+    ("#0f5132", "#b5e655"),
+    ("#7a1f12", "#e8b04a"),
+    ("#3b2a85", "#c9a7ff"),
+]
+
+
+def initials(name: str) -> str:
+    """ "Clara Ashdown" → "CA"; "BMW Group" → "BG"; "MINI" → "MI"."""
+    words = [word for word in name.replace("-", " ").split() if word[0].isalnum()]
+    if len(words) == 1:
+        return words[0][:2].upper()
+    return (words[0][0] + words[-1][0]).upper()
+
+
+def render_mark(name: str) -> bytes:
+    """A square 800×800 JPEG with ``name``'s initials on a colour of its own:
+    the demo's stand-in for a byline photo or a company's picture."""
+    background, accent = (
+        ImageColor.getrgb(colour)
+        for colour in MARK_PALETTES[sum(map(ord, name)) % len(MARK_PALETTES)]
+    )
+    image = PILImage.new("RGB", (800, 800), background)
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((90, 90, 710, 710), outline=accent, width=18)
+    font = ImageFont.load_default(size=300)
+    draw.text((400, 410), initials(name), font=font, fill="white", anchor="mm")
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=85, progressive=True)
+    return buffer.getvalue()
+
+
 class Command(BaseCommand):
     help = (
         "Load a demo newsroom (sections, entities, bylines, stories and the "
@@ -267,6 +305,11 @@ class Command(BaseCommand):
             if k not in {"slug", "aliases", "not_this"} and v is not None
         }
         entity = self.sync(label, model, {"slug": spec["slug"]}, values)
+        if entity.image_id is None:
+            entity.image = self.mark_image(
+                entity.name, f"Newsroom graphic: {entity.name}"
+            )
+            entity.save(update_fields=["image"])
         for name, case_sensitive in spec["aliases"]:
             self.sync(
                 "Aliases",
@@ -297,6 +340,12 @@ class Command(BaseCommand):
             )
             for spec in demo.AUTHORS
         }
+        for author in self.authors.values():
+            if author.photo_id is None:
+                author.photo = self.mark_image(
+                    author.name, f"Initials of {author.name}, the byline's picture"
+                )
+                author.save(update_fields=["photo"])
 
     def sync_account(self, spec):
         User = get_user_model()
@@ -451,24 +500,33 @@ class Command(BaseCommand):
                 )
 
     def lead_image(self, spec):
-        image = Image.objects.filter(alt_text=spec.alt_text).first()
+        return self.demo_image(
+            spec.alt_text,
+            f"{spec.stem}.jpg",
+            lambda: render_lead_image(spec),
+            caption=spec.caption,
+        )
+
+    def mark_image(self, name, alt_text):
+        return self.demo_image(
+            alt_text, f"{slugify(name)}-mark.jpg", lambda: render_mark(name)
+        )
+
+    def demo_image(self, alt_text, name, render, caption=""):
+        """The demo's picture with this alt text, drawn and stored once."""
+        image = Image.objects.filter(alt_text=alt_text).first()
         if image is not None:
             self.make_renditions(image)
             return self.sync(
                 "Images",
                 Image,
                 {"pk": image.pk},
-                {"caption": spec.caption, "credit": "Newsroom graphic"},
+                {"caption": caption, "credit": "Newsroom graphic"},
             )
-        image = Image(
-            alt_text=spec.alt_text, caption=spec.caption, credit="Newsroom graphic"
-        )
+        image = Image(alt_text=alt_text, caption=caption, credit="Newsroom graphic")
         # The content needs a name too: Django reads an unnamed file as empty
         # when it fills in the width and height fields.
-        name = f"{spec.stem}.jpg"
-        image.file.save(
-            name, ContentFile(render_lead_image(spec), name=name), save=False
-        )
+        image.file.save(name, ContentFile(render(), name=name), save=False)
         # Recorded before the row is saved, so a failing save still cleans up.
         self.written_files.append((image.file.storage, image.file.name))
         image.save()
