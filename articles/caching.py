@@ -1,11 +1,13 @@
-"""The anonymous page cache, shared by every app server through Django's
-cache (Redis when REDIS_URL is set).
+"""The anonymous page cache, shared by every worker through Django's cache
+(Redis when REDIS_URL is set, else one folder on this machine's disk).
 
-Every cached page is keyed by a site-wide generation number. Anything that
+Every cached page is keyed by a site-wide generation number, kept in
+PostgreSQL (newsroom.models.PageGeneration), not in the cache: anything that
 changes what readers see — a story published, edited or withdrawn, a
-section, entity, author or image edited — raises the generation, so every
-page is fresh at once. A scheduled story changes what readers see without
-any write: so each generation also remembers the next scheduled publish
+section, entity, author or image edited — raises it in the same
+transaction, so no worker of any machine can serve a page from before the
+change once the change is visible. A scheduled story changes what readers
+see without any write: so the row also holds the next scheduled publish
 time, and the first request after it raises the generation itself. The
 story appears on time with no job running. Entries expire after
 PAGE_CACHE_SECONDS anyway (that is also what a CDN may keep them for).
@@ -17,18 +19,22 @@ import hashlib
 import logging
 import time
 
+from asgiref.local import Local
 from django.conf import settings
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
+from django.db import router
+from django.db.models import F, Subquery
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 
 from articles.models import Article
 from articles.replicas import note_change
+from newsroom.models import PageGeneration
 
 logger = logging.getLogger(__name__)
 
-GENERATION_KEY = "newsroom:page-generation"
-NEVER = "never"  # no story is scheduled
 UNCACHED_PREFIXES = (
     "/admin/",
     "/preview/",
@@ -44,38 +50,70 @@ def page_ttl() -> int:
 
 
 def bump_generation() -> None:
-    """Make every cached page stale at once."""
+    """Make every cached page stale at once, in the transaction of the change
+    that calls it: every worker reads the new number exactly when it can read
+    what changed (newsroom.models.PageGeneration)."""
     # A replica may be a moment behind: the pages built next must come from
     # the primary, or they would be cached without the change.
     note_change()
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:
-        cache.set(GENERATION_KEY, 2, timeout=None)
-    except Exception:
-        logger.warning("Page cache unavailable: could not bump its generation")
+    _this_request.generation = None
+    generations = PageGeneration.objects.using(router.db_for_write(PageGeneration))
+    raised = generations.filter(pk=1).update(
+        number=F("number") + 1, next_publish_at=Subquery(_next_publish())
+    )
+    if not raised:  # the row is made by the migration; put it back if lost
+        generations.get_or_create(pk=1)
+
+
+def _next_publish():
+    return (
+        Article.objects.scheduled().order_by("published_at").values("published_at")[:1]
+    )
+
+
+# The generation read once per request, however many fragments and derived
+# values the page asks for; forgotten when the request ends or a change in it
+# raises the generation. Outside a request (commands, shells) it is read
+# every time.
+_this_request = Local()
+
+
+@receiver(request_started)
+def _remember_for_this_request(**kwargs):
+    _this_request.generation = None
+    _this_request.active = True
+
+
+@receiver(request_finished)
+def _forget_after_this_request(**kwargs):
+    _this_request.generation = None
+    _this_request.active = False
 
 
 def _generation() -> int:
-    generation = cache.get(GENERATION_KEY)
-    if generation is None:
-        cache.add(GENERATION_KEY, 1, timeout=None)
-        generation = cache.get(GENERATION_KEY, 1)
-    # The next scheduled story, remembered once per generation.
-    next_key = f"newsroom:next-publish:{generation}"
-    next_publish = cache.get(next_key)
-    if next_publish is None:
-        next_publish = (
-            Article.objects.scheduled()
-            .order_by("published_at")
-            .values_list("published_at", flat=True)
-            .first()
-        ) or NEVER
-        cache.set(next_key, next_publish, timeout=None)
-    if next_publish != NEVER and timezone.now() >= next_publish:
-        bump_generation()
-        return _generation()
-    return generation
+    if getattr(_this_request, "active", False):
+        if _this_request.generation is None:
+            _this_request.generation = _read_generation()
+        return _this_request.generation
+    return _read_generation()
+
+
+def _read_generation() -> int:
+    """The page generation, from the primary database. The first request
+    after a scheduled story's time raises it (one request: the others see
+    the number it wrote), so the story appears with no job running."""
+    generations = PageGeneration.objects.using(router.db_for_write(PageGeneration))
+    row = generations.filter(pk=1).values_list("number", "next_publish_at").first()
+    if row is None:
+        row = (generations.get_or_create(pk=1)[0].number, None)
+    number, next_publish_at = row
+    if next_publish_at is None or timezone.now() < next_publish_at:
+        return number
+    note_change()
+    generations.filter(pk=1, number=number).update(
+        number=number + 1, next_publish_at=Subquery(_next_publish())
+    )
+    return generations.values_list("number", flat=True).get(pk=1)
 
 
 def _key(request, generation: int) -> str:

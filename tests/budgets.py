@@ -17,7 +17,9 @@ def assert_budget(client, url: str, grow, budget: int, warm: int | None = None):
     """Assert ``url`` runs exactly ``budget`` queries with nothing cached,
     before and after ``grow()`` adds more of what the page lists; and, if
     given, ``warm`` queries when what pages derive from the archive (the
-    section list, related stories…) is already in the cache."""
+    section list, related stories…) is already in the cache. Every warm
+    budget counts the one read of the page generation, which says whether
+    what the cache holds is still true (articles/caching.py)."""
     cache.clear()
     before = queries_for(client, url)
     grow()
@@ -27,7 +29,7 @@ def assert_budget(client, url: str, grow, budget: int, warm: int | None = None):
         f"{url}: {before} then {after} queries, budget {budget}"
     )
     if warm is not None:
-        # The page itself from the page cache would run none at all.
+        # The page itself from the page cache would run one: the generation.
         with override_settings(PAGE_CACHE_SECONDS=0):
             again = queries_for(client, url)
         assert again == warm, f"{url}: {again} queries when warm, budget {warm}"

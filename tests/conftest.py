@@ -168,3 +168,17 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.section("figures")
         for line in FIGURES:
             terminalreporter.write_line(line)
+
+
+@pytest.fixture(scope="module")
+def migrations_rows_put_back(django_db_blocker):
+    """For tests that commit (servers of their own read what they wrote):
+    after the test's database has been emptied, put back what the
+    migrations made (groups, permissions, the page generation…), as
+    serialized when the test database was set up, so that later tests and a
+    run with --reuse-db start from it."""
+    yield
+    with django_db_blocker.unblock():
+        connection.creation.deserialize_db_from_string(
+            connection._test_serialized_contents
+        )

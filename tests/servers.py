@@ -10,6 +10,7 @@ port of its own, in a temporary directory that is removed afterwards.
 import contextlib
 import http.client
 import os
+import re
 import shutil
 import signal
 import socket
@@ -17,6 +18,10 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from http.cookiejar import CookieJar
 from pathlib import Path
 
 import psycopg
@@ -320,3 +325,62 @@ class Gunicorn:
     def __exit__(self, *exc_info):
         self.stop()
         self.log_path.unlink(missing_ok=True)
+
+
+def shut_down(server: Gunicorn) -> None:
+    server.stop()
+    server.log_path.unlink(missing_ok=True)
+
+
+class Browser:
+    """An editor's browser: keeps cookies, does not follow redirects."""
+
+    class _NoRedirects(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    def __init__(self, server: Gunicorn):
+        self.root = f"http://127.0.0.1:{server.port}"
+        self.cookies = CookieJar()
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(self.cookies), self._NoRedirects
+        )
+
+    def request(self, path: str, data: dict | None = None):
+        body = None if data is None else urllib.parse.urlencode(data, doseq=True)
+        try:
+            with self.opener.open(
+                self.root + path, body and body.encode(), timeout=30
+            ) as response:
+                return response.status, response.headers, response.read().decode()
+        except urllib.error.HTTPError as answer:  # 3xx, 4xx and 5xx alike
+            return answer.code, answer.headers, answer.read().decode()
+
+    def form_token(self, path: str) -> str:
+        status, _, page = self.request(path)
+        assert status == 200, (path, status, page[:500])
+        return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)[1]
+
+    def sign_in(self, username: str, password: str) -> None:
+        login = "/admin/login/"
+        status, headers, _ = self.request(
+            login,
+            {
+                "username": username,
+                "password": password,
+                "csrfmiddlewaretoken": self.form_token(login),
+                "next": "/admin/",
+            },
+        )
+        assert (status, headers["Location"]) == (302, "/admin/")
+
+
+def database_url() -> str:
+    """The test database, for servers that read what a test committed."""
+    from django.db import connection
+
+    db = connection.settings_dict
+    return (
+        f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
+        f"/{db['NAME']}"
+    )

@@ -8,51 +8,33 @@ same database, as an operator scaling out would configure them. Marked
 ``scale_out``: ``pytest -m scale_out`` runs it alone.
 """
 
-import re
-import urllib.error
-import urllib.parse
-import urllib.request
 from concurrent.futures import ThreadPoolExecutor
-from http.cookiejar import CookieJar
 
 import pytest
 from django.contrib.auth.hashers import Argon2PasswordHasher
-from django.db import connection
 from django.urls import reverse
 
 from articles.models import Article
 from articles.replicas import PIN_COOKIE
 from tests.factories import workflow_form_data
-from tests.servers import Gunicorn, PrivateRedis, production_environment
+from tests.servers import (
+    Browser,
+    Gunicorn,
+    PrivateRedis,
+    database_url,
+    production_environment,
+    shut_down,
+)
 
 pytestmark = [
     pytest.mark.scale_out,
     # The servers read only what the test has committed; the database is
     # emptied afterwards and the migrations' rows put back for later tests.
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.usefixtures("migrations_rows_put_back"),
 ]
 
 PASSWORD = "a long editor's password"
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _migrations_rows_put_back(django_db_blocker):
-    """After the test's database has been emptied, put back what the
-    migrations made (groups, permissions…), as serialized when the test
-    database was set up: a later run with --reuse-db starts from it."""
-    yield
-    with django_db_blocker.unblock():
-        connection.creation.deserialize_db_from_string(
-            connection._test_serialized_contents
-        )
-
-
-def database_url() -> str:
-    db = connection.settings_dict
-    return (
-        f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
-        f"/{db['NAME']}"
-    )
 
 
 @pytest.fixture
@@ -79,54 +61,6 @@ def servers(tmp_path):
         finally:
             with ThreadPoolExecutor(2) as pool:
                 list(pool.map(shut_down, pair))
-
-
-def shut_down(server: Gunicorn) -> None:
-    server.stop()
-    server.log_path.unlink(missing_ok=True)
-
-
-class Browser:
-    """An editor's browser: keeps cookies, does not follow redirects."""
-
-    class _NoRedirects(urllib.request.HTTPRedirectHandler):
-        def redirect_request(self, *args, **kwargs):
-            return None
-
-    def __init__(self, server: Gunicorn):
-        self.root = f"http://127.0.0.1:{server.port}"
-        self.cookies = CookieJar()
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(self.cookies), self._NoRedirects
-        )
-
-    def request(self, path: str, data: dict | None = None):
-        body = None if data is None else urllib.parse.urlencode(data, doseq=True)
-        try:
-            with self.opener.open(
-                self.root + path, body and body.encode(), timeout=30
-            ) as response:
-                return response.status, response.headers, response.read().decode()
-        except urllib.error.HTTPError as answer:  # 3xx, 4xx and 5xx alike
-            return answer.code, answer.headers, answer.read().decode()
-
-    def form_token(self, path: str) -> str:
-        status, _, page = self.request(path)
-        assert status == 200, (path, status, page[:500])
-        return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)[1]
-
-    def sign_in(self, username: str, password: str) -> None:
-        login = reverse("admin:login")
-        status, headers, _ = self.request(
-            login,
-            {
-                "username": username,
-                "password": password,
-                "csrfmiddlewaretoken": self.form_token(login),
-                "next": "/admin/",
-            },
-        )
-        assert (status, headers["Location"]) == (302, "/admin/")
 
 
 def home(server: Gunicorn):

@@ -65,6 +65,37 @@ def test_check_deploy_with_production_settings_reports_nothing(report_figure):
     report_figure(f"check --deploy (production settings): {result.stdout.strip()}")
 
 
+def test_production_shares_one_cache_between_its_workers_without_redis(tmp_path):
+    """Without REDIS_URL, production's cache is one folder of the machine,
+    never a cache per process; with it, Redis."""
+    values = production_settings("CACHES", CACHE_DIR=str(tmp_path))
+    assert values["CACHES"]["default"]["BACKEND"] == "diskcache.DjangoCache"
+    assert values["CACHES"]["default"]["LOCATION"] == str(tmp_path)
+    values = production_settings("CACHES", REDIS_URL="redis://127.0.0.1:6379/5")
+    assert values["CACHES"]["default"]["BACKEND"].endswith("FailSoftRedisCache")
+
+
+def test_check_deploy_warns_of_a_cache_per_process(tmp_path):
+    settings_module = tmp_path / "per_process_settings.py"
+    settings_module.write_text(
+        "from newsroom.settings import *  # noqa: F403\n"
+        "CACHES = {'default': {'BACKEND': "
+        "'django.core.cache.backends.locmem.LocMemCache'}}\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy"],
+        cwd=PROJECT,
+        env=production_env(
+            DJANGO_SETTINGS_MODULE="per_process_settings",
+            PYTHONPATH=f"{tmp_path}:{PROJECT}",
+        ),
+        capture_output=True,
+        text=True,
+    )
+    assert "newsroom.W001" in result.stderr + result.stdout
+    assert "kept in each process's memory" in result.stderr + result.stdout
+
+
 def test_production_turns_every_protection_on():
     values = production_settings(
         "SECURE_SSL_REDIRECT",

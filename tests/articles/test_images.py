@@ -284,7 +284,7 @@ def test_a_story_page_shows_responsive_pictures(client, frozen_now):
     [source] = first["sources"]
     assert source["type"] == "image/webp"
     assert srcset_widths(source["srcset"]) == [480, 800, 1200]
-    assert source["sizes"] == "(min-width: 64em) 46rem, 100vw"
+    assert source["sizes"] == "(min-width: 46em) 42rem, 100vw"
     img = first["img"]
     assert srcset_widths(img["srcset"]) == [480, 800, 1200]
     assert img["sizes"] == source["sizes"]

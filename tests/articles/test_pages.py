@@ -150,7 +150,7 @@ def many_stories(n, **kwargs):
 
 def test_home_query_budget(client):
     many_stories(5)
-    assert_budget(client, "/", lambda: many_stories(45), budget=9, warm=1)
+    assert_budget(client, "/", lambda: many_stories(45), budget=9, warm=2)
 
 
 def test_section_query_budget(client):
@@ -161,13 +161,13 @@ def test_section_query_budget(client):
         section.get_absolute_url(),
         lambda: many_stories(45, section=section),
         budget=7,
-        warm=2,
+        warm=3,
     )
 
 
 def test_tag_query_budget(client):
     many_stories(5)
-    assert_budget(client, "/tags/bmw/", lambda: many_stories(45), budget=7, warm=2)
+    assert_budget(client, "/tags/bmw/", lambda: many_stories(45), budget=7, warm=3)
 
 
 def test_author_query_budget(client):
@@ -179,7 +179,7 @@ def test_author_query_budget(client):
         url,
         lambda: [published(authors=[author, AuthorFactory()]) for _ in range(49)],
         budget=6,
-        warm=2,
+        warm=3,
     )
 
 
@@ -206,7 +206,7 @@ def test_story_page_query_budget(client):
     # Warm: the section list, the story's entities with their roles and the
     # choice of related stories are cached. The story is read with its
     # bylines, tags and corrections in one query; then its image renditions.
-    assert_budget(client, article.get_absolute_url(), grow, budget=9, warm=2)
+    assert_budget(client, article.get_absolute_url(), grow, budget=9, warm=3)
     assert Tag.objects.count() == 30
 
 

@@ -268,4 +268,4 @@ def test_co_mention_page_budget(client):
             )
 
     grow(2)
-    assert_budget(client, co_mention_url(bmw, great_wall), lambda: grow(20), 8, warm=3)
+    assert_budget(client, co_mention_url(bmw, great_wall), lambda: grow(20), 8, warm=4)

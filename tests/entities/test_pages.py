@@ -147,7 +147,7 @@ def test_company_page_query_budget(client):
             CompanyRelationshipFactory(from_company=company)
             CompanyRelationshipFactory(to_company=company)
 
-    assert_budget(client, company.get_absolute_url(), grow, budget=13, warm=2)
+    assert_budget(client, company.get_absolute_url(), grow, budget=13, warm=3)
 
 
 def test_person_page_query_budget(client):
@@ -162,7 +162,7 @@ def test_person_page_query_budget(client):
             AliasFactory(entity=person)
             QuoteFactory(person=person)
 
-    assert_budget(client, person.get_absolute_url(), grow, budget=12, warm=2)
+    assert_budget(client, person.get_absolute_url(), grow, budget=12, warm=3)
 
 
 def test_brand_page_query_budget(client):
@@ -174,4 +174,4 @@ def test_brand_page_query_budget(client):
         for _ in range(10):
             AliasFactory(entity=brand)
 
-    assert_budget(client, brand.get_absolute_url(), grow, budget=10, warm=2)
+    assert_budget(client, brand.get_absolute_url(), grow, budget=10, warm=3)
