@@ -214,6 +214,8 @@ def production_environment(**overrides: str) -> dict[str, str]:
         and not key.startswith(("DATABASE_", "GUNICORN_", "PYTEST_"))
     }
     env.update(
+        # A cache of its own: another server's pages are not this one's.
+        CACHE_DIR=tempfile.mkdtemp(prefix="newsroom-cache-"),
         DJANGO_SETTINGS_MODULE="newsroom.settings",
         SECRET_KEY="a-production-like-secret-for-a-test-server-only",
         ALLOWED_HOSTS="127.0.0.1,localhost",

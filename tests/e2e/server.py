@@ -96,6 +96,7 @@ class NewsroomServer:
             SECURE_SSL_REDIRECT="0",
             DATABASE_URL=self.database_url,
             MEDIA_ROOT=str(self.media_root),
+            CACHE_DIR=str(self.root / "cache"),
             E2E_STATIC_ROOT=str(self.root / "static"),
             EMAIL_BACKEND="django.core.mail.backends.console.EmailBackend",
             DEMO_PASSWORD=self.password,
