@@ -20,7 +20,7 @@ E2E := DATABASE_URL=$(TEST_DATABASE_URL) E2E_DATABASE_URL=$(E2E_DATABASE_URL) E2
 BENCH := DATABASE_URL=$(BENCH_DATABASE_URL) SECRET_KEY=benchmark ALLOWED_HOSTS=127.0.0.1
 
 .DEFAULT_GOAL := help
-.PHONY: help install install-test browser-tools run demo test e2e lint format migrations bench bench-corpus bench-throughput
+.PHONY: help install install-test browser-tools test-services run demo test e2e lint format migrations bench bench-corpus bench-throughput
 
 help: ## List the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -42,7 +42,7 @@ run: install ## Migrate, load the demo newsroom and serve it on http://127.0.0.1
 
 demo: run ## Same as run
 
-test: install-test browser-tools ## Lint, then run the whole test suite on PostgreSQL, then the browser tests
+test: install-test browser-tools test-services ## Lint, then run the whole test suite on PostgreSQL, then the browser tests
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	DATABASE_URL=$(TEST_DATABASE_URL) $(PY) -m pytest
@@ -59,6 +59,17 @@ browser-tools: node_modules/.package-lock.json ## Chromium (Debian's package, in
 	  else \
 	    echo "The browser tests need Chromium at $(CHROMIUM): install Debian's package" \
 	      "(sudo apt-get install chromium), or give its path: make test CHROMIUM=/path/to/chromium" >&2; \
+	    exit 1; \
+	  fi; }
+
+test-services: ## Varnish with its xkey module, for the tests of the cache in front (installed when root)
+	@command -v varnishd >/dev/null && test -n "$$(find /usr/lib -name libvmod_xkey.so -print -quit 2>/dev/null)" || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing Debian's varnish and varnish-modules for the front cache tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq varnish varnish-modules >/dev/null; \
+	    systemctl disable --now varnish >/dev/null 2>&1 || pkill -x varnishd || true; \
+	  else \
+	    echo "The tests need Varnish with the xkey module: sudo apt-get install varnish varnish-modules" >&2; \
 	    exit 1; \
 	  fi; }
 

@@ -31,6 +31,7 @@ from django.utils.cache import patch_cache_control
 
 from articles.models import Article
 from articles.replicas import note_change
+from newsroom import frontcache
 from newsroom.models import PageGeneration
 
 logger = logging.getLogger(__name__)
@@ -155,7 +156,7 @@ class PublicPageCacheMiddleware:
             cached = cache.get(key)
         except Exception:
             logger.warning("Page cache unavailable: serving %s uncached", request.path)
-            return self.public(self.get_response(request))
+            return self.public(request, self.get_response(request))
         if cached is not None:
             stored_at, response = cached
             response["X-Cache"] = "HIT"
@@ -164,7 +165,7 @@ class PublicPageCacheMiddleware:
             return response
         response = self.get_response(request)
         if cacheable_response(response):
-            response = self.public(response)
+            response = self.public(request, response)
             if hasattr(response, "render") and callable(response.render):
                 response.render()
             try:
@@ -175,8 +176,13 @@ class PublicPageCacheMiddleware:
         return response
 
     @staticmethod
-    def public(response):
+    def public(request, response):
+        """Cache-Control for browsers and the cache in front, and the keys
+        that the front cache purges the page by (newsroom.frontcache)."""
         if cacheable_response(response):
+            response[settings.FRONT_CACHE_KEY_HEADER] = " ".join(
+                sorted(frontcache.page_keys(request))
+            )
             ttl = page_ttl()
             # max-age with Age, not Expires: a copy from the cache must not
             # look fresher than it is.

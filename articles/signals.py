@@ -1,8 +1,13 @@
-"""Cache purges: a change to anything readers see makes every cached page
-stale (articles.caching)."""
+"""Cache purges. A change to anything readers see makes every page cached
+by the app stale (articles.caching), and purges from the cache in front
+(newsroom.frontcache) exactly the pages that show it, once it commits. A
+change they cannot see — a draft saved, a story in review edited, an image
+uploaded and not yet used — purges nothing, so that journalists at work all
+day do not empty the public cache."""
 
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_init, post_save
 from django.dispatch import receiver
+from taggit.models import Tag
 
 from articles.caching import bump_generation
 from articles.models import (
@@ -23,35 +28,155 @@ from entities.models import (
     Quote,
     Role,
 )
+from newsroom import frontcache
+from newsroom.frontcache import LATEST, SITE, entity_key, key
 
-READER_VISIBLE = (
-    Article,
-    ArticleEntity,
-    Author,
-    Byline,
-    Correction,
-    Image,
-    Section,
-    TaggedArticle,
-    Alias,
-    CompanyRelationship,
-    Entity,
-    EntityEvent,
-    Quote,
-    Role,
-)
+# Parts of one story: seen when their story is.
+STORY_PARTS = (ArticleEntity, Byline, Correction, TaggedArticle)
+# What belongs to one or two companies, people or brands: on their pages.
+ENTITY_PARTS = (Alias, CompanyRelationship, EntityEvent, Quote, Role)
+# A story readers see, or whose page answers them: published (out or
+# scheduled, whose time the page generation keeps) or withdrawn (its 410).
+READER_STATES = {Article.Status.PUBLISHED, Article.Status.WITHDRAWN}
+
+
+@receiver(post_init, sender=Article)
+def remember_loaded_state(sender, instance, **kwargs):
+    """What a story was when it was read: a save that takes it out of
+    readers' sight (published to draft) or out of a section must purge the
+    pages it was on. From __dict__: a story read with only() may not have
+    these, and asking would cost a query per story listed."""
+    instance._loaded = (
+        instance.__dict__.get("status"),
+        instance.__dict__.get("section_id"),
+    )
+
+
+def story_keys(story_id: int, *, section_ids=()) -> set[str]:
+    """The pages a story is on: its own (and those that show it as related),
+    the latest lists, its section, tags, bylines and entities."""
+    keys = {key("story", story_id), LATEST}
+    section_ids = {
+        *section_ids,
+        *Article.objects.filter(pk=story_id).values_list("section_id", flat=True),
+    }
+    keys |= {
+        key("section", slug)
+        for slug in Section.objects.filter(pk__in=section_ids).values_list(
+            "slug", flat=True
+        )
+    }
+    keys |= {
+        key("tag", slug)
+        for slug in Tag.objects.filter(
+            articles_taggedarticle_items__content_object=story_id
+        ).values_list("slug", flat=True)
+    }
+    keys |= {
+        key("author", slug)
+        for slug in Author.objects.filter(bylines__article=story_id).values_list(
+            "slug", flat=True
+        )
+    }
+    keys |= {
+        key(kind, slug)
+        for kind, slug in Entity.objects.filter(article_links__article=story_id)
+        .values_list("kind", "slug")
+        .distinct()
+    }
+    return keys
+
+
+def entity_keys(entities) -> set[str]:
+    """An entity's page and feeds, and the story pages that name it."""
+    keys = set()
+    for entity in entities:
+        keys |= {entity_key(entity), f"shows:{entity_key(entity)}"}
+    return keys
+
+
+def story_of(part) -> int:
+    # Tags name their story as taggit does, the other parts as "article".
+    return (
+        part.content_object_id if isinstance(part, TaggedArticle) else part.article_id
+    )
+
+
+def is_seen(story_id: int) -> bool:
+    return Article.objects.filter(pk=story_id, status__in=READER_STATES).exists()
+
+
+def keys_seen_by_readers(instance, deleted: bool = False) -> set[str]:
+    """The front cache keys of the pages that show ``instance``; empty when
+    no reader can see it."""
+    if isinstance(instance, Article):
+        status_then, section_then = getattr(instance, "_loaded", (None, None))
+        if not {instance.status, status_then} & READER_STATES:
+            return set()
+        sections = {instance.section_id, section_then} - {None}
+        if deleted:
+            return {key("story", instance.pk), LATEST, SITE}
+        return story_keys(instance.pk, section_ids=sections)
+    if isinstance(instance, STORY_PARTS):
+        story_id = story_of(instance)
+        if not is_seen(story_id):
+            return set()
+        keys = story_keys(story_id)
+        # The list it leaves, when it is taken off one.
+        if isinstance(instance, Byline):
+            keys.add(key("author", instance.author.slug))
+        elif isinstance(instance, ArticleEntity):
+            keys.add(entity_key(instance.entity))
+        elif isinstance(instance, TaggedArticle):
+            keys.add(key("tag", instance.tag.slug))
+        return keys
+    if isinstance(instance, Entity):
+        return entity_keys([instance])
+    if isinstance(instance, ENTITY_PARTS):
+        return entity_keys(
+            getattr(instance, field.name)
+            for field in instance._meta.concrete_fields
+            if field.is_relation and issubclass(field.related_model, Entity)
+        )
+    if isinstance(instance, Author):
+        author = key("author", instance.slug)
+        return {author, f"shows:{author}"}
+    if isinstance(instance, Section):
+        return {SITE}  # in every page's navigation
+    # A deleted image is no longer there to ask about; the stories it led
+    # lose it without a save of their own.
+    if isinstance(instance, Image) and (
+        deleted or Image.objects.public().filter(pk=instance.pk).exists()
+    ):
+        return {SITE}
+    return set()
+
+
+def purge(keys: set[str]) -> None:
+    if keys:
+        bump_generation()
+        frontcache.purge_after_commit(keys)
 
 
 @receiver(post_save)
-@receiver(post_delete)
 def purge_pages(sender, instance, **kwargs):
-    if isinstance(instance, READER_VISIBLE):
-        bump_generation()
+    purge(keys_seen_by_readers(instance))
+
+
+@receiver(post_delete)
+def purge_pages_on_delete(sender, instance, **kwargs):
+    purge(keys_seen_by_readers(instance, deleted=True))
 
 
 @receiver(m2m_changed)
-def purge_pages_on_links(sender, instance, **kwargs):
-    if kwargs.get("action", "").startswith("post_") and isinstance(
-        instance, READER_VISIBLE
-    ):
-        bump_generation()
+def purge_pages_on_links(sender, instance, action, model, pk_set, **kwargs):
+    if not action.startswith("post_") or not isinstance(instance, Article):
+        return
+    keys = keys_seen_by_readers(instance)
+    if keys and model is Tag and pk_set:
+        # Tags taken off: the story leaves their pages too.
+        keys |= {
+            key("tag", slug)
+            for slug in Tag.objects.filter(pk__in=pk_set).values_list("slug", flat=True)
+        }
+    purge(keys)

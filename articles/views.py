@@ -45,6 +45,7 @@ from articles.search import highlighted, search_stories
 from articles.sitemaps import news_stories
 from entities.detection import current_index
 from entities.models import Entity, Role
+from newsroom import frontcache
 
 logger = logging.getLogger(__name__)
 
@@ -329,6 +330,7 @@ def story_entities(article, request=None) -> dict:
             "references": [
                 (e.kind, e.name, e.get_absolute_url(), e.website) for e in entities
             ],
+            "keys": [frontcache.entity_key(e) for e in entities],
         }
 
     if request is None:
@@ -370,6 +372,18 @@ def render_article(request, article, *, preview=None, status=200):
             ),
         ],
     }
+    if not preview:
+        # Purged from the cache in front when this story, a related one, an
+        # author or an entity it shows changes (newsroom.frontcache).
+        frontcache.add_page_keys(
+            request,
+            [
+                frontcache.key("story", article.pk),
+                *(frontcache.key("story", pk) for pk in context["related_stories"]),
+                *(f"shows:{frontcache.key('author', a.slug)}" for a in authors),
+                *(f"shows:{key}" for key in entities["keys"]),
+            ],
+        )
     response = TemplateResponse(
         request, "articles/article_detail.html", context, status=status
     )

@@ -392,6 +392,17 @@ if os.environ.get("AWS_STORAGE_BUCKET_NAME"):
         },
     }
 
+# The cache in front of gunicorn (newsroom/frontcache.py, README "The cache
+# in front"): the Varnish servers (or CDN endpoint) to purge when readers'
+# pages change, the class that purges them, and the response header that
+# carries each page's keys (xkey for Varnish; Surrogate-Key for Fastly,
+# Cache-Tag for Cloudflare).
+FRONT_CACHE_URLS = env_list("FRONT_CACHE_URLS")
+FRONT_CACHE_BACKEND = os.environ.get(
+    "FRONT_CACHE_BACKEND", "newsroom.frontcache.VarnishPurger"
+)
+FRONT_CACHE_KEY_HEADER = os.environ.get("FRONT_CACHE_KEY_HEADER", "xkey")
+
 # The newsroom's identity, used by templates, feeds and structured data.
 NEWSROOM_NAME = os.environ.get("NEWSROOM_NAME", "The Newsroom")
 NEWSROOM_TAGLINE = "Business and automotive news"

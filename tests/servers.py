@@ -203,6 +203,101 @@ class PrivateRedis:
         self.stop()
 
 
+class Varnish:
+    """varnishd with the shipped deploy/varnish/newsroom.vcl, its backend
+    pointed at ``backend_port``, on a private port, in a folder of its own."""
+
+    VCL = REPO / "deploy" / "varnish" / "newsroom.vcl"
+
+    def __init__(self, backend_port: int, port: int | None = None):
+        self.port = port or free_port()
+        self.backend_port = backend_port
+        self.root = Path(tempfile.mkdtemp(prefix="newsroom-varnish-"))
+        self.process: subprocess.Popen | None = None
+
+    @staticmethod
+    def unavailable() -> str | None:
+        if not shutil.which("varnishd"):
+            return "no varnishd: install Debian's varnish and varnish-modules"
+        return None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/"
+
+    def start(self) -> None:
+        vcl = self.VCL.read_text().replace(
+            '.port = "8000";', f'.port = "{self.backend_port}";'
+        )
+        assert str(self.backend_port) in vcl, "the VCL's backend port moved"
+        (self.root / "newsroom.vcl").write_text(vcl)
+        if os.geteuid() == 0:
+            # varnishd drops to its own users: they must reach the folder.
+            self.root.chmod(0o755)
+        with (self.root / "varnish.log").open("wb") as log:
+            self.process = subprocess.Popen(
+                [
+                    "varnishd",
+                    "-F",
+                    "-a",
+                    f"127.0.0.1:{self.port}",
+                    "-T",
+                    "127.0.0.1:0",
+                    "-f",
+                    str(self.root / "newsroom.vcl"),
+                    "-n",
+                    str(self.root / "work"),
+                    "-s",
+                    "malloc,64m",
+                ],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        wait_for(self._answers, 30, f"varnishd on port {self.port}\n{self.log}")
+
+    @property
+    def log(self) -> str:
+        path = self.root / "varnish.log"
+        return path.read_text(errors="replace") if path.exists() else ""
+
+    def _answers(self) -> bool:
+        if self.process.poll() is not None:
+            raise RuntimeError(f"varnishd stopped:\n{self.log}")
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=1):
+                return True
+        except OSError:
+            return False
+
+    def get(self, path: str, timeout=10):
+        """(status, headers, body) of one GET through Varnish."""
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+        try:
+            connection.request("GET", path)
+            response = connection.getresponse()
+            return response.status, dict(response.getheaders()), response.read()
+        finally:
+            connection.close()
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+            self.process = None
+        shutil.rmtree(self.root, ignore_errors=True)
+
+    def __enter__(self):
+        self.start()
+        return self
+
+    def __exit__(self, *exc_info):
+        self.stop()
+
+
 def production_environment(**overrides: str) -> dict[str, str]:
     """The environment of a production process: settings from the variables
     the README lists, DEBUG off, nothing inherited from a test run's own

@@ -15,11 +15,15 @@ from django.utils.cache import get_max_age
 
 from articles.models import Article
 from articles.workflow import Action, perform
+from newsroom.models import PageGeneration
 from tests.factories import (
     ArticleFactory,
     CompanyFactory,
+    CorrectionFactory,
+    ImageFactory,
     PreviewLinkFactory,
     SectionFactory,
+    article_form_data,
 )
 
 pytestmark = pytest.mark.django_db
@@ -204,6 +208,77 @@ def test_withdrawing_a_story_refreshes_the_cache(client, lead, editor):
     assert home["X-Cache"] == "MISS"
     assert "BMW and Great Wall in talks" not in home.content.decode()
     assert get(client, lead.get_absolute_url()).status_code == 410
+
+
+def generation() -> int:
+    return PageGeneration.objects.get().number
+
+
+def test_work_readers_cannot_see_purges_nothing(client_as, client, lead, story):
+    """A journalist's day: drafts saved through the admin, autosaves, a
+    story in review edited and tagged, a picture uploaded and not yet used.
+    The home page stays a hit throughout."""
+    journalist = client_as("author")
+    primed(client, HOME)
+    before = generation()
+    draft = story("draft", headline="A draft in progress", section=lead.section)
+    in_review = story(
+        "in_review", headline="Waiting for the desk", section=lead.section
+    )
+    change = reverse("admin:articles_article_change", args=[draft.pk])
+
+    saved = journalist.post(change, article_form_data(draft, headline="Better"))
+    assert saved.status_code == 302
+    assert journalist.post(
+        reverse("admin:articles_article_autosave"),
+        {"article": draft.pk, "base_version": "1", "headline": "Typing…"},
+    ).json()["version"]
+    in_review.dek = "Edited while the desk reads it."
+    in_review.save()
+    in_review.tags.add("not yet public")
+    ImageFactory(alt_text="A picture for a story not yet written")
+
+    assert generation() == before
+    assert get(client, HOME)["X-Cache"] == "HIT"
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        "publish",
+        "edit the published story",
+        "withdraw",
+        "correct",
+        "tag the published story",
+        "move the schedule",
+    ],
+)
+def test_what_readers_see_purges_at_once(client, lead, editor, story, change):
+    scheduled = story("scheduled", headline="An embargoed result")
+    primed(client, HOME)
+    before = generation()
+    match change:
+        case "publish":
+            perform(story("in_review"), Action.PUBLISH, editor)
+        case "edit the published story":
+            lead.headline = "BMW and Great Wall sign"
+            lead.save()
+        case "withdraw":
+            perform(
+                lead, Action.WITHDRAW, editor, comment="Legal", public_notice="Gone."
+            )
+        case "correct":
+            CorrectionFactory(article=lead)
+        case "tag the published story":
+            lead.tags.add("electric vehicles")
+        case "move the schedule":
+            scheduled.published_at += datetime.timedelta(hours=1)
+            scheduled.save()
+            assert PageGeneration.objects.get().next_publish_at == (
+                scheduled.published_at
+            )
+    assert generation() > before
+    assert get(client, HOME)["X-Cache"] == "MISS"
 
 
 def test_editing_a_section_refreshes_the_cache(client, lead):
