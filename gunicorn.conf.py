@@ -41,16 +41,22 @@ graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)
 # would be unhappy with gunicorn's default of 2 s.
 keepalive = _int("GUNICORN_KEEPALIVE", 5)
 
-# Recycle each worker after this many requests, staggered by the jitter so
-# that the workers do not all restart at once: whatever a long-lived process
-# slowly gathers (memory, the mention matcher of an old entity list) is let go.
-max_requests = _int("GUNICORN_MAX_REQUESTS", 1000)
+# Workers are not recycled after a number of requests (gunicorn's
+# max_requests): a worker that exits takes one of two or five away until its
+# replacement has imported Django, and under load every request then queues
+# behind the others (the p99 of cached pages showed it). Worker memory stays
+# flat over tens of thousands of requests (make bench-throughput checks it),
+# so there is nothing to let go. The app is not preloaded in the master
+# either: a reload (SIGHUP, "systemctl reload") must load the new release's
+# code, which a preloaded master would keep. GUNICORN_MAX_REQUESTS turns
+# recycling back on, staggered by the jitter, should a release ever leak.
+max_requests = _int("GUNICORN_MAX_REQUESTS", 0)
 max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 100)
 
-# The access log goes to stdout ("-"), with the time taken and the request id
-# that the app's JSON request log (logger newsroom.requests) carries as well;
-# set GUNICORN_ACCESS_LOG to a path, or to "off" when the JSON log is enough.
-_access_log = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+# One line per request is enough: the app's JSON request log (logger
+# newsroom.requests) has the method, path, status, time taken and request id.
+# GUNICORN_ACCESS_LOG=- adds gunicorn's own access log on stdout (or a path).
+_access_log = os.environ.get("GUNICORN_ACCESS_LOG", "off")
 accesslog = None if _access_log.lower() in {"", "off", "none"} else _access_log
 access_log_format = (
     '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" '

@@ -27,7 +27,7 @@ from django.db import router
 from django.db.models import F, Subquery
 from django.dispatch import receiver
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
+from django.utils.cache import get_conditional_response, patch_cache_control
 
 from articles.models import Article
 from articles.replicas import note_change
@@ -159,6 +159,11 @@ class PublicPageCacheMiddleware:
             return self.public(request, self.get_response(request))
         if cached is not None:
             stored_at, response = cached
+            # The ETag was made when the page was stored: a browser that has
+            # the page gets a 304 without its body being hashed again.
+            response = get_conditional_response(
+                request, etag=response.get("ETag"), response=response
+            )
             response["X-Cache"] = "HIT"
             # A CDN subtracts the time already spent here from max-age.
             response["Age"] = str(max(0, int(time.time() - stored_at)))
@@ -197,9 +202,11 @@ class PublicPageCacheMiddleware:
 
 
 def wants_fresh(request) -> bool:
-    """Staff see what readers see, but fresh: they are checking their work."""
-    user = getattr(request, "user", None)
-    return bool(user is not None and user.is_authenticated)
+    """Staff see what readers see, but fresh: they are checking their work.
+    Told by the session cookie, which readers never get: the page cache
+    answers before sessions and authentication are read (settings)."""
+    cookies = getattr(request, "COOKIES", {})
+    return settings.SESSION_COOKIE_NAME in cookies
 
 
 def current_generation(request=None) -> int | None:

@@ -98,6 +98,10 @@ MIDDLEWARE = [
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A reader's cached page is answered here, before sessions, CSRF,
+    # authentication and messages are read for nothing; the security headers
+    # above are still added to it. Signed-in staff (a session cookie) pass.
+    "articles.caching.PublicPageCacheMiddleware",
     # Before anything reads the database; only with a replica configured.
     "articles.replicas.ReplicaReadsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -107,7 +111,6 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "articles.caching.PublicPageCacheMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into its page.
     "axes.middleware.AxesMiddleware",
 ]

@@ -51,6 +51,8 @@ def site(postgres, tmp_path):
         MEDIA_ROOT=str(tmp_path / "media"),
         PAGE_CACHE_SECONDS="0",
         CONN_MAX_AGE="60",
+        # As an operator who wants gunicorn's line beside the app's.
+        GUNICORN_ACCESS_LOG="-",
     )
     with ThreadPoolExecutor(1) as pool:
         # The migrations run while the static files are collected and

@@ -47,13 +47,16 @@ def test_production_defaults(gunicorn_config):
     assert config.worker_class_str == "sync"
     assert config.timeout == 30
     assert config.graceful_timeout == 30
-    assert config.max_requests == 1000
-    assert 0 < config.max_requests_jitter < config.max_requests
-    assert config.accesslog == "-"  # stdout
+    # No worker is recycled under load: none leaves a hole while its
+    # replacement imports Django.
+    assert config.max_requests == 0
+    # One line per request: the app's JSON log, not gunicorn's as well.
+    assert config.accesslog is None
     assert "%(M)s" in config.access_log_format  # the time taken
     assert "%({x-request-id}o)s" in config.access_log_format
     assert config.errorlog == "-"
-    assert not config.preload_app  # a worker boots without the database
+    # A reload (SIGHUP) must load the new release's code.
+    assert not config.preload_app
     # Two servers on one machine must not share gunicorn's control socket.
     assert settings.get("control_socket_disable") is True
 
@@ -64,15 +67,18 @@ def test_the_environment_overrides(gunicorn_config):
         GUNICORN_BIND="0.0.0.0:8001,unix:/run/newsroom.sock",
         GUNICORN_THREADS="4",
         GUNICORN_TIMEOUT="60",
-        GUNICORN_ACCESS_LOG="off",
+        GUNICORN_ACCESS_LOG="-",
         GUNICORN_CONTROL_SOCKET="/run/newsroom/gunicorn.ctl",
+        GUNICORN_MAX_REQUESTS="5000",
     )
 
     assert config.workers == 3
     assert config.bind == ["0.0.0.0:8001", "unix:/run/newsroom.sock"]
     assert config.threads == 4
     assert config.timeout == 60
-    assert config.accesslog is None
+    assert config.accesslog == "-"
+    assert config.max_requests == 5000
+    assert 0 < config.max_requests_jitter < config.max_requests
     assert config.control_socket == "/run/newsroom/gunicorn.ctl"
     assert "control_socket_disable" not in settings
 

@@ -103,7 +103,7 @@ def test_public_page_fits_the_screen(new_context, screenshots, name, width):
     assert response.status == 200
     page.wait_for_load_state("networkidle")
     check_layout(page, f"{name}-{width}", screenshots)
-    sections = page.get_by_role("navigation", name="Sections")
+    sections = page.get_by_role("navigation", name="Sections", exact=True)
     for link in ["Home", "Automotive", "Business", "Technology"]:
         expect(sections.get_by_role("link", name=link, exact=True)).to_be_in_viewport()
 
