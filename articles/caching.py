@@ -23,7 +23,7 @@ from asgiref.local import Local
 from django.conf import settings
 from django.core.cache import cache
 from django.core.signals import request_finished, request_started
-from django.db import router
+from django.db import connections, router
 from django.db.models import F, Subquery
 from django.dispatch import receiver
 from django.utils import timezone
@@ -103,8 +103,9 @@ def _read_generation() -> int:
     """The page generation, from the primary database. The first request
     after a scheduled story's time raises it (one request: the others see
     the number it wrote), so the story appears with no job running."""
-    generations = PageGeneration.objects.using(router.db_for_write(PageGeneration))
-    row = generations.filter(pk=1).values_list("number", "next_publish_at").first()
+    alias = router.db_for_write(PageGeneration)
+    generations = PageGeneration.objects.using(alias)
+    row = _generation_row(connections[alias])
     if row is None:
         row = (generations.get_or_create(pk=1)[0].number, None)
     number, next_publish_at = row
@@ -115,6 +116,35 @@ def _read_generation() -> int:
         number=number + 1, next_publish_at=Subquery(_next_publish())
     )
     return generations.values_list("number", flat=True).get(pk=1)
+
+
+GENERATION_SQL = (
+    f"SELECT number, next_publish_at FROM {PageGeneration._meta.db_table} WHERE id = 1"
+)
+
+
+def _generation_row(connection):
+    """(number, next publish time), or None: read on every reader's request,
+    so on PostgreSQL in one plain statement on the open connection. Django's
+    query compiler and its per-request health check (a SELECT 1 before the
+    first query) would cost three times the round trip itself; a connection
+    found dead is closed, and Django's own cursor then connects afresh."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return (
+            PageGeneration.objects.using(connection.alias)
+            .filter(pk=1)
+            .values_list("number", "next_publish_at")
+            .first()
+        )
+    connection.ensure_connection()
+    try:
+        with connection.connection.cursor() as cursor:
+            return cursor.execute(GENERATION_SQL).fetchone()
+    except connection.Database.Error:
+        connection.close()
+    with connection.cursor() as cursor:
+        cursor.execute(GENERATION_SQL)
+        return cursor.fetchone()
 
 
 def _key(request, generation: int) -> str:

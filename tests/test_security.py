@@ -69,7 +69,7 @@ def test_production_shares_one_cache_between_its_workers_without_redis(tmp_path)
     """Without REDIS_URL, production's cache is one folder of the machine,
     never a cache per process; with it, Redis."""
     values = production_settings("CACHES", CACHE_DIR=str(tmp_path))
-    assert values["CACHES"]["default"]["BACKEND"] == "diskcache.DjangoCache"
+    assert values["CACHES"]["default"]["BACKEND"] == "newsroom.caches.SharedDiskCache"
     assert values["CACHES"]["default"]["LOCATION"] == str(tmp_path)
     values = production_settings("CACHES", REDIS_URL="redis://127.0.0.1:6379/5")
     assert values["CACHES"]["default"]["BACKEND"].endswith("FailSoftRedisCache")
