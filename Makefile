@@ -99,7 +99,7 @@ bench: install ## Print detection and page benchmarks (against database BENCH_DB
 	$(BENCH) $(PY) manage.py bench_detection
 	$(BENCH) $(PY) manage.py bench_pages
 
-bench-throughput: install ## gunicorn + wrk: each page's req/s as a ratio of a floor view, worker memory
+bench-throughput: install ## gunicorn + wrk: each page's req/s as a ratio of a bare Django project, worker memory
 	@command -v wrk >/dev/null || { \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "Installing Debian's wrk for the throughput benchmark"; \
