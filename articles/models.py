@@ -13,7 +13,7 @@ from taggit.models import TaggedItemBase
 
 from articles import search
 from articles.richtext import sanitize_html
-from articles.slugs import unique_slug
+from articles.slugs import save_with_unique_slug
 
 
 class Section(models.Model):
@@ -164,9 +164,12 @@ class Author(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = unique_slug(Author.objects.exclude(pk=self.pk), self.name)
-        super().save(*args, **kwargs)
+        save_with_unique_slug(
+            self,
+            Author.objects.exclude(pk=self.pk),
+            self.name,
+            lambda: super(Author, self).save(*args, **kwargs),
+        )
 
     def get_absolute_url(self):
         return reverse("articles:author", kwargs={"slug": self.slug})
@@ -328,13 +331,16 @@ class Article(models.Model):
         return self.headline
 
     def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = unique_slug(Article.objects.exclude(pk=self.pk), self.headline)
         self.body = sanitize_html(self.body)
         self.body_text = search.body_text_of(self.body)
         if self.status == self.Status.PUBLISHED and not self.first_published_at:
             self.first_published_at = self.published_at
-        super().save(*args, **kwargs)
+        save_with_unique_slug(
+            self,
+            Article.objects.exclude(pk=self.pk),
+            self.headline,
+            lambda: super(Article, self).save(*args, **kwargs),
+        )
         search.update_search_vector(self)
 
     def get_absolute_url(self):

@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.slugs import unique_slug
+from articles.slugs import save_with_unique_slug
 
 
 class Entity(models.Model):
@@ -51,10 +51,12 @@ class Entity(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
-        if not self.slug:
-            siblings = Entity.objects.filter(kind=self.kind).exclude(pk=self.pk)
-            self.slug = unique_slug(siblings, self.name)
-        super().save(*args, **kwargs)
+        save_with_unique_slug(
+            self,
+            Entity.objects.filter(kind=self.kind).exclude(pk=self.pk),
+            self.name,
+            lambda: super(Entity, self).save(*args, **kwargs),
+        )
 
     def get_absolute_url(self):
         return reverse(f"entities:{self.kind}", kwargs={"slug": self.slug})
