@@ -95,7 +95,9 @@ def parse_args():
         "whatever else the local server is doing (implied by --stop-postgres-for)",
     )
     parser.add_argument(
-        "--no-redis", action="store_true", help="page cache in each worker's memory"
+        "--no-redis",
+        action="store_true",
+        help="page cache in the machine's shared disk cache instead of Redis",
     )
     parser.add_argument("--seed", type=int, default=7)
     return parser.parse_args()
@@ -630,7 +632,7 @@ def main():
         print(
             f"\nNewsroom load with writes: {args.seconds} s, {args.readers} reader "
             f"connections, {args.editors} editors, {worker_count} gunicorn workers, "
-            f"page cache {'in each worker' if args.no_redis else 'in Redis'}\n"
+            f"page cache {'on disk, shared' if args.no_redis else 'in Redis'}\n"
             f"database: {where} ({site.stories} public stories, "
             f"{site.entities} entities); readers cycle {len(site.paths)} addresses"
         )
@@ -730,6 +732,12 @@ def report(
             for kind, n in sorted(readers.cache.items())
         )
     )
+    cacheable = readers.cache["HIT"] + readers.cache["MISS"]
+    if cacheable:
+        print(
+            f"  page cache hit rate {readers.cache['HIT'] / cacheable:.1%} of the "
+            f"{cacheable:,} cacheable answers, while the editors worked"
+        )
     print(
         "  latency             "
         + ", ".join(
