@@ -99,6 +99,13 @@ def parse_args():
         action="store_true",
         help="page cache in the machine's shared disk cache instead of Redis",
     )
+    parser.add_argument(
+        "--drafts",
+        action="store_true",
+        help="the editors are journalists at work: each writes a few drafts and "
+        "keeps saving them, and nothing readers see changes (the page cache's "
+        "hit rate must stay high)",
+    )
     parser.add_argument("--seed", type=int, default=7)
     return parser.parse_args()
 
@@ -443,8 +450,11 @@ class Save:
 
 
 class Editor(threading.Thread):
-    def __init__(self, name, password, port, site, deadline, rng, saves, lock):
+    def __init__(
+        self, name, password, port, site, deadline, rng, saves, lock, drafts=False
+    ):
         super().__init__(name=name, daemon=True)
+        self.drafts = drafts
         self.username, self.password = name, password
         self.browser = Browser(port)
         self.site, self.deadline, self.rng = site, deadline, rng
@@ -459,12 +469,28 @@ class Editor(threading.Thread):
                 break
             except (AssertionError, OSError):
                 time.sleep(0.5)  # the database may be down: try again
+        if self.drafts:
+            self.work_on_drafts()
+            return
         while time.monotonic() < self.deadline:
             try:
                 if self.rng.random() < 0.15:
                     self.write_and_publish()
                 else:
                     self.edit(self.rng.choice(self.site.shared_story_ids), "edit")
+            except OSError:
+                time.sleep(0.2)
+
+    def work_on_drafts(self):
+        """Three drafts of one's own, saved again and again."""
+        mine = []
+        while len(mine) < 3 and time.monotonic() < self.deadline:
+            story_id = self.write()
+            if story_id is not None:
+                mine.append(story_id)
+        while mine and time.monotonic() < self.deadline:
+            try:
+                self.edit(self.rng.choice(mine), "edit draft")
             except OSError:
                 time.sleep(0.2)
 
@@ -506,12 +532,21 @@ class Editor(threading.Thread):
         return status
 
     def write_and_publish(self):
+        story_id = self.write()
+        if story_id is None:
+            return
+        for step in ("submit", "publish"):
+            if self.edit(story_id, step, workflow=step) != 302:
+                return
+
+    def write(self) -> int | None:
+        """A new story, saved as a draft; its id."""
         status, reader = self.browser.form(
             "/admin/articles/article/add/", "article_form"
         )
         if reader is None:
             time.sleep(0.2)
-            return
+            return None
         mark = self.next_mark()
         data = dict(reader.fields) | {
             "headline": f"Load test story {secrets.token_hex(3)} {mark}",
@@ -524,11 +559,8 @@ class Editor(threading.Thread):
         status, location = self.save(path, data, "create", None, mark)
         match = re.search(r"/article/(\d+)/change/", location)
         if status != 302 or not match:
-            return
-        story_id = int(match.group(1))
-        for step in ("submit", "publish"):
-            if self.edit(story_id, step, workflow=step) != 302:
-                return
+            return None
+        return int(match.group(1))
 
 
 # Afterwards: what the history holds
@@ -651,6 +683,7 @@ def main():
                 random.Random(rng.random()),
                 saves,
                 lock,
+                drafts=args.drafts,
             )
             for name, password in passwords.items()
         ]
