@@ -62,14 +62,14 @@ browser-tools: node_modules/.package-lock.json ## Chromium (Debian's package, in
 	    exit 1; \
 	  fi; }
 
-test-services: ## Varnish with its xkey module, for the tests of the cache in front (installed when root)
-	@command -v varnishd >/dev/null && test -n "$$(find /usr/lib -name libvmod_xkey.so -print -quit 2>/dev/null)" || { \
+test-services: ## Varnish (with xkey) and nginx, for the tests of the cache in front and of media (installed when root)
+	@command -v varnishd >/dev/null && test -x /usr/sbin/nginx && test -n "$$(find /usr/lib -name libvmod_xkey.so -print -quit 2>/dev/null)" || { \
 	  if [ "$$(id -u)" = 0 ]; then \
-	    echo "Installing Debian's varnish and varnish-modules for the front cache tests"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq varnish varnish-modules >/dev/null; \
-	    systemctl disable --now varnish >/dev/null 2>&1 || pkill -x varnishd || true; \
+	    echo "Installing Debian's varnish, varnish-modules and nginx-light for the tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq varnish varnish-modules nginx-light >/dev/null; \
+	    systemctl disable --now varnish nginx >/dev/null 2>&1 || { pkill -x varnishd; pkill -x nginx; true; }; \
 	  else \
-	    echo "The tests need Varnish with the xkey module: sudo apt-get install varnish varnish-modules" >&2; \
+	    echo "The tests need Varnish with the xkey module and nginx: sudo apt-get install varnish varnish-modules nginx-light" >&2; \
 	    exit 1; \
 	  fi; }
 

@@ -182,3 +182,23 @@ def migrations_rows_put_back(django_db_blocker):
         connection.creation.deserialize_db_from_string(
             connection._test_serialized_contents
         )
+
+
+@pytest.fixture
+def media_on_disk(settings, tmp_path):
+    """Uploads on a local disk, as on a single-machine install. The folder
+    sits inside another, beside a secret that no path may reach."""
+    root = tmp_path / "media"
+    root.mkdir()
+    (tmp_path / "secret.jpg").write_bytes(b"not for readers")
+    (root / "images").mkdir()
+    (root / "images" / "stray.jpg").write_bytes(b"a file no image row names")
+    settings.MEDIA_ROOT = root
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": root},
+        },
+    }
+    return root

@@ -298,6 +298,114 @@ class Varnish:
         self.stop()
 
 
+class Nginx:
+    """nginx with the shipped media snippet (deploy/nginx/newsroom-media.conf)
+    and proxy snippet, in a plain-HTTP server on a private port, in front of
+    ``backend_port``, serving ``media_root``."""
+
+    DEPLOY = REPO / "deploy" / "nginx"
+
+    def __init__(self, backend_port: int, media_root: Path, port: int | None = None):
+        self.port = port or free_port()
+        self.backend_port = backend_port
+        self.media_root = media_root
+        self.root = Path(tempfile.mkdtemp(prefix="newsroom-nginx-"))
+        self.process: subprocess.Popen | None = None
+
+    @staticmethod
+    def unavailable() -> str | None:
+        if not shutil.which("nginx") and not Path("/usr/sbin/nginx").exists():
+            return "no nginx: install Debian's nginx-light"
+        return None
+
+    def start(self) -> None:
+        proxy = self.root / "newsroom-proxy.conf"
+        proxy.write_text((self.DEPLOY / "newsroom-proxy.conf").read_text())
+        media = (self.DEPLOY / "newsroom-media.conf").read_text()
+        shipped_alias = "alias /srv/newsroom/media/;"
+        assert shipped_alias in media, "the media snippet's alias moved"
+        media = media.replace(shipped_alias, f"alias {self.media_root}/;").replace(
+            "/etc/nginx/snippets/newsroom-proxy.conf", str(proxy)
+        )
+        (self.root / "newsroom-media.conf").write_text(media)
+        temp = {
+            name: self.root / name
+            for name in ("body", "proxy", "fcgi", "uwsgi", "scgi")
+        }
+        (self.root / "nginx.conf").write_text(
+            # As root, nginx's workers would otherwise run as nobody, who
+            # cannot read a test's temporary folders.
+            ("user root;\n" if os.geteuid() == 0 else "")
+            + f"""
+worker_processes 1;
+daemon off;
+pid {self.root}/nginx.pid;
+error_log {self.root}/error.log;
+events {{}}
+http {{
+    access_log off;
+    include /etc/nginx/mime.types;
+    client_body_temp_path {temp["body"]};
+    proxy_temp_path {temp["proxy"]};
+    fastcgi_temp_path {temp["fcgi"]};
+    uwsgi_temp_path {temp["uwsgi"]};
+    scgi_temp_path {temp["scgi"]};
+    upstream newsroom {{
+        server 127.0.0.1:{self.backend_port};
+        keepalive 4;
+    }}
+    server {{
+        listen 127.0.0.1:{self.port};
+        include {self.root}/newsroom-media.conf;
+        location / {{
+            proxy_pass http://newsroom;
+            include {proxy};
+        }}
+    }}
+}}
+"""
+        )
+        nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+        with (self.root / "nginx.log").open("wb") as log:
+            self.process = subprocess.Popen(
+                [nginx, "-c", str(self.root / "nginx.conf"), "-p", str(self.root)],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        wait_for(self._answers, 20, f"nginx on port {self.port}")
+
+    def _answers(self) -> bool:
+        if self.process.poll() is not None:
+            log = (self.root / "nginx.log").read_text(errors="replace")
+            raise RuntimeError(f"nginx stopped:\n{log}")
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=1):
+                return True
+        except OSError:
+            return False
+
+    def get(self, path: str, timeout=10):
+        """(status, headers as a list of pairs, body) of one GET."""
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+        try:
+            connection.request("GET", path)
+            response = connection.getresponse()
+            return response.status, response.getheaders(), response.read()
+        finally:
+            connection.close()
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+            self.process = None
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
 def production_environment(**overrides: str) -> dict[str, str]:
     """The environment of a production process: settings from the variables
     the README lists, DEBUG off, nothing inherited from a test run's own

@@ -20,26 +20,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def media_on_disk(settings, tmp_path):
-    """Uploads on a local disk, as on a single-machine install. The folder
-    sits inside another, beside a secret that no path may reach."""
-    root = tmp_path / "media"
-    root.mkdir()
-    (tmp_path / "secret.jpg").write_bytes(b"not for readers")
-    (root / "images").mkdir()
-    (root / "images" / "stray.jpg").write_bytes(b"a file no image row names")
-    settings.MEDIA_ROOT = root
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": root},
-        },
-    }
-    return root
-
-
-@pytest.fixture
 def lead_story(media_on_disk, story):
     """A story of each state, each with its own lead image and renditions."""
 
