@@ -174,6 +174,8 @@ def purge_after_commit(keys: Iterable[str], using: str | None = None) -> None:
     if not connection.in_atomic_block:
         purger().purge(keys)
         return
+    # One purge per transaction or savepoint: a savepoint rolled back takes
+    # its purge with it, and the keys of what did commit are still sent.
     here = set(connection.savepoint_ids)
     for savepoints, callback, _ in connection.run_on_commit:
         if isinstance(callback, _PurgeOnCommit) and savepoints == here:
