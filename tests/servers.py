@@ -203,66 +203,41 @@ class PrivateRedis:
         self.stop()
 
 
-class Varnish:
-    """varnishd with the shipped deploy/varnish/newsroom.vcl, its backend
-    pointed at ``backend_port``, on a private port, in a folder of its own."""
+class FrontServer:
+    """A server of ours in front of gunicorn (Varnish, nginx), run from the
+    repository's own configuration, in a folder of its own, on a private
+    port, in the foreground so that stopping it is stopping the process."""
 
-    VCL = REPO / "deploy" / "varnish" / "newsroom.vcl"
+    name = "server"
 
     def __init__(self, backend_port: int, port: int | None = None):
         self.port = port or free_port()
         self.backend_port = backend_port
-        self.root = Path(tempfile.mkdtemp(prefix="newsroom-varnish-"))
+        self.root = Path(tempfile.mkdtemp(prefix=f"newsroom-{self.name}-"))
         self.process: subprocess.Popen | None = None
-
-    @staticmethod
-    def unavailable() -> str | None:
-        if not shutil.which("varnishd"):
-            return "no varnishd: install Debian's varnish and varnish-modules"
-        return None
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}/"
 
+    def command(self) -> list[str]:
+        raise NotImplementedError
+
     def start(self) -> None:
-        vcl = self.VCL.read_text().replace(
-            '.port = "8000";', f'.port = "{self.backend_port}";'
-        )
-        assert str(self.backend_port) in vcl, "the VCL's backend port moved"
-        (self.root / "newsroom.vcl").write_text(vcl)
-        if os.geteuid() == 0:
-            # varnishd drops to its own users: they must reach the folder.
-            self.root.chmod(0o755)
-        with (self.root / "varnish.log").open("wb") as log:
+        with (self.root / "server.log").open("wb") as log:
             self.process = subprocess.Popen(
-                [
-                    "varnishd",
-                    "-F",
-                    "-a",
-                    f"127.0.0.1:{self.port}",
-                    "-T",
-                    "127.0.0.1:0",
-                    "-f",
-                    str(self.root / "newsroom.vcl"),
-                    "-n",
-                    str(self.root / "work"),
-                    "-s",
-                    "malloc,64m",
-                ],
-                stdout=log,
-                stderr=subprocess.STDOUT,
+                self.command(), stdout=log, stderr=subprocess.STDOUT
             )
-        wait_for(self._answers, 30, f"varnishd on port {self.port}\n{self.log}")
+        wait_for(self._answers, 30, f"{self.name} on port {self.port}")
 
     @property
     def log(self) -> str:
-        path = self.root / "varnish.log"
+        path = self.root / "server.log"
         return path.read_text(errors="replace") if path.exists() else ""
 
     def _answers(self) -> bool:
         if self.process.poll() is not None:
-            raise RuntimeError(f"varnishd stopped:\n{self.log}")
+            raise RuntimeError(f"{self.name} stopped:\n{self.log}")
         try:
             with socket.create_connection(("127.0.0.1", self.port), timeout=1):
                 return True
@@ -270,12 +245,12 @@ class Varnish:
             return False
 
     def get(self, path: str, timeout=10):
-        """(status, headers, body) of one GET through Varnish."""
+        """(status, headers as (name, value) pairs, body) of one GET."""
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
         try:
             connection.request("GET", path)
             response = connection.getresponse()
-            return response.status, dict(response.getheaders()), response.read()
+            return response.status, response.getheaders(), response.read()
         finally:
             connection.close()
 
@@ -290,27 +265,56 @@ class Varnish:
             self.process = None
         shutil.rmtree(self.root, ignore_errors=True)
 
-    def __enter__(self):
-        self.start()
-        return self
 
-    def __exit__(self, *exc_info):
-        self.stop()
+class Varnish(FrontServer):
+    """varnishd with the shipped deploy/varnish/newsroom.vcl, its backend
+    pointed at ``backend_port``."""
+
+    name = "varnish"
+    VCL = REPO / "deploy" / "varnish" / "newsroom.vcl"
+
+    @staticmethod
+    def unavailable() -> str | None:
+        if not shutil.which("varnishd"):
+            return "no varnishd: install Debian's varnish and varnish-modules"
+        return None
+
+    def command(self) -> list[str]:
+        vcl = self.VCL.read_text().replace(
+            '.port = "8000";', f'.port = "{self.backend_port}";'
+        )
+        assert str(self.backend_port) in vcl, "the VCL's backend port moved"
+        (self.root / "newsroom.vcl").write_text(vcl)
+        if os.geteuid() == 0:
+            # varnishd drops to its own users: they must reach the folder.
+            self.root.chmod(0o755)
+        return [
+            "varnishd",
+            "-F",
+            "-a",
+            f"127.0.0.1:{self.port}",
+            "-T",
+            "127.0.0.1:0",
+            "-f",
+            str(self.root / "newsroom.vcl"),
+            "-n",
+            str(self.root / "work"),
+            "-s",
+            "malloc,64m",
+        ]
 
 
-class Nginx:
+class Nginx(FrontServer):
     """nginx with the shipped media snippet (deploy/nginx/newsroom-media.conf)
-    and proxy snippet, in a plain-HTTP server on a private port, in front of
-    ``backend_port``, serving ``media_root``."""
+    and proxy snippet, in a plain-HTTP server in front of ``backend_port``,
+    serving ``media_root``."""
 
+    name = "nginx"
     DEPLOY = REPO / "deploy" / "nginx"
 
     def __init__(self, backend_port: int, media_root: Path, port: int | None = None):
-        self.port = port or free_port()
-        self.backend_port = backend_port
+        super().__init__(backend_port, port)
         self.media_root = media_root
-        self.root = Path(tempfile.mkdtemp(prefix="newsroom-nginx-"))
-        self.process: subprocess.Popen | None = None
 
     @staticmethod
     def unavailable() -> str | None:
@@ -318,7 +322,7 @@ class Nginx:
             return "no nginx: install Debian's nginx-light"
         return None
 
-    def start(self) -> None:
+    def command(self) -> list[str]:
         proxy = self.root / "newsroom-proxy.conf"
         proxy.write_text((self.DEPLOY / "newsroom-proxy.conf").read_text())
         media = (self.DEPLOY / "newsroom-media.conf").read_text()
@@ -366,44 +370,7 @@ http {{
 """
         )
         nginx = shutil.which("nginx") or "/usr/sbin/nginx"
-        with (self.root / "nginx.log").open("wb") as log:
-            self.process = subprocess.Popen(
-                [nginx, "-c", str(self.root / "nginx.conf"), "-p", str(self.root)],
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-        wait_for(self._answers, 20, f"nginx on port {self.port}")
-
-    def _answers(self) -> bool:
-        if self.process.poll() is not None:
-            log = (self.root / "nginx.log").read_text(errors="replace")
-            raise RuntimeError(f"nginx stopped:\n{log}")
-        try:
-            with socket.create_connection(("127.0.0.1", self.port), timeout=1):
-                return True
-        except OSError:
-            return False
-
-    def get(self, path: str, timeout=10):
-        """(status, headers as a list of pairs, body) of one GET."""
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
-        try:
-            connection.request("GET", path)
-            response = connection.getresponse()
-            return response.status, response.getheaders(), response.read()
-        finally:
-            connection.close()
-
-    def stop(self) -> None:
-        if self.process is not None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-            self.process = None
-        shutil.rmtree(self.root, ignore_errors=True)
+        return [nginx, "-c", str(self.root / "nginx.conf"), "-p", str(self.root)]
 
 
 def production_environment(**overrides: str) -> dict[str, str]:
@@ -579,6 +546,21 @@ class Browser:
         )
         assert (status, headers["Location"]) == (302, "/admin/")
 
+    def press(self, article, action: str, **fields) -> None:
+        """Post ``article``'s change form with a workflow button, as the
+        signed-in editor's browser does."""
+        from tests.factories import workflow_form_data
+
+        change = f"/admin/articles/article/{article.pk}/change/"
+        status, _, page = self.request(
+            change,
+            {
+                **workflow_form_data(article, action, **fields),
+                "csrfmiddlewaretoken": self.form_token(change),
+            },
+        )
+        assert status == 302, page[:2000]
+
 
 def database_url() -> str:
     """The test database, for servers that read what a test committed."""
@@ -588,4 +570,21 @@ def database_url() -> str:
     return (
         f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
         f"/{db['NAME']}"
+    )
+
+
+def app_server_environment(tmp_path: Path, **overrides: str) -> dict[str, str]:
+    """Production settings for an app server that reads what a test has
+    committed to the test database, with a cache and media of its own."""
+    return production_environment(
+        **{
+            "DJANGO_SETTINGS_MODULE": "tests.scale_out_settings",
+            "DATABASE_URL": database_url(),
+            "CACHE_DIR": str(tmp_path / "cache"),
+            "MEDIA_ROOT": str(tmp_path / "media"),
+            "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
+            "GUNICORN_ACCESS_LOG": "off",
+            "REQUEST_LOG_LEVEL": "WARNING",
+            **overrides,
+        }
     )

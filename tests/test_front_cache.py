@@ -12,21 +12,18 @@ import http.client
 
 import pytest
 from django.contrib.auth.hashers import Argon2PasswordHasher
-from django.urls import reverse
 
 from articles.models import Article
 from tests.factories import (
     AuthorFactory,
     CompanyFactory,
     SectionFactory,
-    workflow_form_data,
 )
 from tests.servers import (
     Browser,
     Gunicorn,
     Varnish,
-    database_url,
-    production_environment,
+    app_server_environment,
     shut_down,
 )
 
@@ -46,16 +43,8 @@ def front(tmp_path):
         pytest.fail(reason)
     varnish = Varnish(backend_port=0)
     app = Gunicorn(
-        production_environment(
-            DJANGO_SETTINGS_MODULE="tests.scale_out_settings",
-            DATABASE_URL=database_url(),
-            CACHE_DIR=str(tmp_path / "cache"),
-            PAGE_CACHE_SECONDS="300",
-            FRONT_CACHE_URLS=varnish.url,
-            MEDIA_ROOT=str(tmp_path / "media"),
-            EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend",
-            GUNICORN_ACCESS_LOG="off",
-            REQUEST_LOG_LEVEL="WARNING",
+        app_server_environment(
+            tmp_path, PAGE_CACHE_SECONDS="300", FRONT_CACHE_URLS=varnish.url
         ),
         workers=1,
     )
@@ -72,21 +61,13 @@ def front(tmp_path):
 def press(app: Gunicorn, editor, article: Article, action: str) -> None:
     browser = Browser(app)
     browser.sign_in(editor.username, PASSWORD)
-    change = reverse("admin:articles_article_change", args=[article.pk])
-    status, _, page = browser.request(
-        change,
-        {
-            **workflow_form_data(article, action),
-            "csrfmiddlewaretoken": browser.form_token(change),
-        },
-    )
-    assert status == 302, page[:2000]
+    browser.press(article, action)
 
 
 def through(varnish: Varnish, path: str) -> tuple[int, str, str]:
     """(status, HIT or MISS in Varnish, page) of one reader's request."""
     status, headers, body = varnish.get(path)
-    return status, headers.get("X-Front-Cache"), body.decode()
+    return status, dict(headers).get("X-Front-Cache"), body.decode()
 
 
 def cached(varnish: Varnish, path: str) -> str:

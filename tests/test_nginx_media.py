@@ -14,8 +14,7 @@ from tests.factories import RenderedImageFactory
 from tests.servers import (
     Gunicorn,
     Nginx,
-    database_url,
-    production_environment,
+    app_server_environment,
     shut_down,
 )
 
@@ -31,14 +30,10 @@ def nginx(media_on_disk, tmp_path):
     if reason := Nginx.unavailable():
         pytest.fail(reason)
     app = Gunicorn(
-        production_environment(
-            DJANGO_SETTINGS_MODULE="tests.scale_out_settings",
-            DATABASE_URL=database_url(),
+        app_server_environment(
+            tmp_path,
             MEDIA_ROOT=str(media_on_disk),
             MEDIA_ACCEL_REDIRECT="/_media_files/",
-            CACHE_DIR=str(tmp_path / "cache"),
-            EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend",
-            REQUEST_LOG_LEVEL="WARNING",
         ),
         workers=1,
     )

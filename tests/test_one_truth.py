@@ -14,7 +14,6 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.contrib.auth.hashers import Argon2PasswordHasher
-from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
@@ -23,13 +22,11 @@ from tests.factories import (
     CompanyFactory,
     SectionFactory,
     publish_at_fields,
-    workflow_form_data,
 )
 from tests.servers import (
     Browser,
     Gunicorn,
-    database_url,
-    production_environment,
+    app_server_environment,
     shut_down,
 )
 
@@ -44,16 +41,7 @@ PASSWORD = "a long editor's password"
 
 @pytest.fixture
 def workers(tmp_path):
-    env = production_environment(
-        DJANGO_SETTINGS_MODULE="tests.scale_out_settings",
-        DATABASE_URL=database_url(),
-        CACHE_DIR=str(tmp_path / "cache"),
-        PAGE_CACHE_SECONDS="300",
-        MEDIA_ROOT=str(tmp_path / "media"),
-        EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend",
-        GUNICORN_ACCESS_LOG="off",
-        REQUEST_LOG_LEVEL="WARNING",
-    )
+    env = app_server_environment(tmp_path, PAGE_CACHE_SECONDS="300")
     pair = [Gunicorn(env, workers=1), Gunicorn(env, workers=1)]
     try:
         with ThreadPoolExecutor(2) as pool:
@@ -76,15 +64,7 @@ def desk(editor):
 def press(server: Gunicorn, editor, article: Article, action: str, **fields) -> None:
     browser = Browser(server)
     browser.sign_in(editor.username, PASSWORD)
-    change = reverse("admin:articles_article_change", args=[article.pk])
-    status, _, page = browser.request(
-        change,
-        {
-            **workflow_form_data(article, action, **fields),
-            "csrfmiddlewaretoken": browser.form_token(change),
-        },
-    )
-    assert status == 302, page[:2000]
+    browser.press(article, action, **fields)
 
 
 def public_pages(story: Article, company) -> list[str]:
