@@ -3,6 +3,7 @@ import io
 import zoneinfo
 
 import pytest
+from django.contrib.auth.hashers import Argon2PasswordHasher
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.core.management import call_command
@@ -19,6 +20,7 @@ from tests.factories import (
     jpeg_bytes,
     make_demo_entities,
 )
+from tests.servers import SERVER_PASSWORD
 
 # A fixed "now" for tests about publish times: a weekday in British Summer
 # Time, so that the newsroom's local time and UTC differ.
@@ -202,3 +204,13 @@ def media_on_disk(settings, tmp_path):
         },
     }
     return root
+
+
+@pytest.fixture
+def server_editor(editor):
+    """The editor, with the password that servers a test starts check as in
+    production (Argon2): sign in with ``Browser.sign_in(editor.username)``."""
+    hasher = Argon2PasswordHasher()
+    editor.password = hasher.encode(SERVER_PASSWORD, hasher.salt())
+    editor.save()
+    return editor

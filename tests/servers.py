@@ -27,6 +27,8 @@ from pathlib import Path
 import psycopg
 
 REPO = Path(__file__).resolve().parent.parent
+# The password of the ``server_editor`` fixture (tests/conftest.py).
+SERVER_PASSWORD = "a long editor's password"
 PG_BIN = Path(os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin"))
 
 
@@ -533,7 +535,7 @@ class Browser:
         assert status == 200, (path, status, page[:500])
         return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)[1]
 
-    def sign_in(self, username: str, password: str) -> None:
+    def sign_in(self, username: str, password: str = SERVER_PASSWORD) -> None:
         login = "/admin/login/"
         status, headers, _ = self.request(
             login,

@@ -13,7 +13,6 @@ import datetime
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from django.contrib.auth.hashers import Argon2PasswordHasher
 from django.utils import timezone
 
 from articles.models import Article
@@ -36,8 +35,6 @@ pytestmark = [
     pytest.mark.usefixtures("migrations_rows_put_back"),
 ]
 
-PASSWORD = "a long editor's password"
-
 
 @pytest.fixture
 def workers(tmp_path):
@@ -52,18 +49,9 @@ def workers(tmp_path):
             list(pool.map(shut_down, pair))
 
 
-@pytest.fixture
-def desk(editor):
-    """The editor's password, as the servers check it (Argon2)."""
-    hasher = Argon2PasswordHasher()
-    editor.password = hasher.encode(PASSWORD, hasher.salt())
-    editor.save()
-    return editor
-
-
 def press(server: Gunicorn, editor, article: Article, action: str, **fields) -> None:
     browser = Browser(server)
-    browser.sign_in(editor.username, PASSWORD)
+    browser.sign_in(editor.username)
     browser.press(article, action, **fields)
 
 
@@ -104,7 +92,9 @@ def names(page: str, story: Article) -> bool:
     return story.headline in page or story.get_absolute_url() in page
 
 
-def test_every_worker_answers_the_new_truth_at_its_next_request(workers, desk, story):
+def test_every_worker_answers_the_new_truth_at_its_next_request(
+    workers, server_editor, story
+):
     section = SectionFactory(name="Automotive", slug="automotive")
     company = CompanyFactory(name="Great Wall Motor")
     common = {"section": section, "entities": [company], "tags": ["Great Wall"]}
@@ -117,7 +107,7 @@ def test_every_worker_answers_the_new_truth_at_its_next_request(workers, desk, s
         assert all(names(page, doomed) for page in pages_of(server, paths).values())
 
     # Withdrawn through one worker: gone from every page of both, at once.
-    press(workers[0], desk, doomed, "withdraw")
+    press(workers[0], server_editor, doomed, "withdraw")
     for server in workers:
         status, _, _ = server.get(doomed.get_absolute_url())
         assert status == 410, server.port
@@ -125,14 +115,20 @@ def test_every_worker_answers_the_new_truth_at_its_next_request(workers, desk, s
             assert not names(page, doomed), (server.port, path)
 
     # Published through the other: on every page of both, at once.
-    press(workers[1], desk, coming, "publish")
+    press(workers[1], server_editor, coming, "publish")
     for server in workers:
         for path, page in pages_of(server, paths).items():
             assert names(page, coming), (server.port, path)
 
     # Scheduled an hour ahead: nowhere until its time.
     in_an_hour = timezone.now() + datetime.timedelta(hours=1)
-    press(workers[0], desk, scheduled, "schedule", **publish_at_fields(in_an_hour))
+    press(
+        workers[0],
+        server_editor,
+        scheduled,
+        "schedule",
+        **publish_at_fields(in_an_hour),
+    )
     scheduled.refresh_from_db()
     assert scheduled.status == Article.Status.PUBLISHED
     assert PageGeneration.objects.get().next_publish_at == scheduled.published_at

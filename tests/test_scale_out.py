@@ -11,7 +11,6 @@ same database, as an operator scaling out would configure them. Marked
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from django.contrib.auth.hashers import Argon2PasswordHasher
 
 from articles.models import Article
 from articles.replicas import PIN_COOKIE
@@ -31,8 +30,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.usefixtures("migrations_rows_put_back"),
 ]
-
-PASSWORD = "a long editor's password"
 
 
 @pytest.fixture
@@ -64,14 +61,11 @@ def home(server: Gunicorn):
 
 
 def test_a_story_published_through_one_server_is_on_the_other_at_once(
-    servers, story, editor
+    servers, story, server_editor
 ):
     a, b = servers
     story("published", headline="Great Wall talks are going well")
     draft = story("in_review", headline="BMW confirms electric MINIs from China")
-    hasher = Argon2PasswordHasher()
-    editor.password = hasher.encode(PASSWORD, hasher.salt())
-    editor.save()
 
     # One cache: the page A stored is the page B serves.
     assert home(a)[0] == "MISS"
@@ -82,7 +76,7 @@ def test_a_story_published_through_one_server_is_on_the_other_at_once(
     assert draft.headline not in before
 
     desk = Browser(a)
-    desk.sign_in(editor.username, PASSWORD)
+    desk.sign_in(server_editor.username)
     desk.press(draft, "publish")
     draft.refresh_from_db()
     assert draft.status == Article.Status.PUBLISHED
