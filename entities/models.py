@@ -44,6 +44,11 @@ class Entity(models.Model):
         verbose_name_plural = "entities"
         constraints = [
             models.UniqueConstraint(fields=["kind", "slug"], name="entity_unique_slug"),
+            # Its page's address is its kind's: an entity is always one.
+            models.CheckConstraint(
+                condition=models.Q(kind__in=["company", "person", "brand"]),
+                name="entity_has_a_kind",
+            ),
         ]
         indexes = [models.Index(fields=["kind", "name"])]
 
@@ -51,6 +56,11 @@ class Entity(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
+        if self.kind not in self.Kind.values:
+            raise ValueError(
+                "An entity is a company, a person or a brand: create it as a "
+                "Company, Person or Brand, which set its kind."
+            )
         save_with_unique_slug(
             self,
             Entity.objects.filter(kind=self.kind).exclude(pk=self.pk),

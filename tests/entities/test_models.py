@@ -1,7 +1,7 @@
 import datetime
 
 import pytest
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 
 from entities.models import CompanyRelationship, Entity
 from tests.factories import (
@@ -81,3 +81,16 @@ def test_relationships_read_from_both_sides():
     assert relationship.other_company(parent) == child
     assert relationship.wording_for(child) == "Subsidiary of"
     assert relationship.other_company(child) == parent
+
+
+def test_an_entity_without_a_kind_is_refused():
+    """Its page's address is its kind's: a bare Entity would have none."""
+    with pytest.raises(ValueError, match="company, a person or a brand"):
+        Entity.objects.create(name="Great Wall Motor")
+    assert not Entity.objects.exists()
+
+
+def test_the_database_refuses_an_entity_without_a_kind_too():
+    company = CompanyFactory(name="Great Wall Motor")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Entity.objects.filter(pk=company.pk).update(kind="")
