@@ -548,6 +548,14 @@ class Browser:
         )
         assert (status, headers["Location"]) == (302, "/admin/")
 
+    @classmethod
+    def signed_in(cls, server: "Gunicorn", username: str) -> "Browser":
+        """A browser on ``server``, signed in as ``username`` (whose password
+        is SERVER_PASSWORD: the ``server_editor`` fixture)."""
+        browser = cls(server)
+        browser.sign_in(username)
+        return browser
+
     def press(self, article, action: str, **fields) -> None:
         """Post ``article``'s change form with a workflow button, as the
         signed-in editor's browser does."""

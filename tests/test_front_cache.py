@@ -12,7 +12,6 @@ import http.client
 
 import pytest
 
-from articles.models import Article
 from tests.factories import (
     AuthorFactory,
     CompanyFactory,
@@ -53,12 +52,6 @@ def front(tmp_path):
     finally:
         varnish.stop()
         shut_down(app)
-
-
-def press(app: Gunicorn, editor, article: Article, action: str) -> None:
-    browser = Browser(app)
-    browser.sign_in(editor.username)
-    browser.press(article, action)
 
 
 def through(varnish: Varnish, path: str) -> tuple[int, str, str]:
@@ -107,7 +100,7 @@ def test_a_withdrawal_and_a_publication_are_right_through_varnish_at_once(
     cached(varnish, "/sections/business/")
     cached(varnish, unrelated.get_absolute_url())
 
-    press(app, server_editor, doomed, "withdraw")
+    Browser.signed_in(app, server_editor.username).press(doomed, "withdraw")
     status, _, _ = through(varnish, doomed.get_absolute_url())
     assert status == 410, status
     for path in its_pages:
@@ -118,7 +111,7 @@ def test_a_withdrawal_and_a_publication_are_right_through_varnish_at_once(
     for path in ["/sections/business/", unrelated.get_absolute_url()]:
         assert through(varnish, path)[:2] == (200, "HIT"), path
 
-    press(app, server_editor, coming, "publish")
+    Browser.signed_in(app, server_editor.username).press(coming, "publish")
     for path in its_pages:
         status, _, page = through(varnish, path)
         assert status == 200, path

@@ -49,12 +49,6 @@ def workers(tmp_path):
             list(pool.map(shut_down, pair))
 
 
-def press(server: Gunicorn, editor, article: Article, action: str, **fields) -> None:
-    browser = Browser(server)
-    browser.sign_in(editor.username)
-    browser.press(article, action, **fields)
-
-
 def public_pages(story: Article, company) -> list[str]:
     return [
         "/",
@@ -107,7 +101,7 @@ def test_every_worker_answers_the_new_truth_at_its_next_request(
         assert all(names(page, doomed) for page in pages_of(server, paths).values())
 
     # Withdrawn through one worker: gone from every page of both, at once.
-    press(workers[0], server_editor, doomed, "withdraw")
+    Browser.signed_in(workers[0], server_editor.username).press(doomed, "withdraw")
     for server in workers:
         status, _, _ = server.get(doomed.get_absolute_url())
         assert status == 410, server.port
@@ -115,19 +109,15 @@ def test_every_worker_answers_the_new_truth_at_its_next_request(
             assert not names(page, doomed), (server.port, path)
 
     # Published through the other: on every page of both, at once.
-    press(workers[1], server_editor, coming, "publish")
+    Browser.signed_in(workers[1], server_editor.username).press(coming, "publish")
     for server in workers:
         for path, page in pages_of(server, paths).items():
             assert names(page, coming), (server.port, path)
 
     # Scheduled an hour ahead: nowhere until its time.
     in_an_hour = timezone.now() + datetime.timedelta(hours=1)
-    press(
-        workers[0],
-        server_editor,
-        scheduled,
-        "schedule",
-        **publish_at_fields(in_an_hour),
+    Browser.signed_in(workers[0], server_editor.username).press(
+        scheduled, "schedule", **publish_at_fields(in_an_hour)
     )
     scheduled.refresh_from_db()
     assert scheduled.status == Article.Status.PUBLISHED
