@@ -86,7 +86,7 @@ def merge_selected(modeladmin, request, queryset):
             with transaction.atomic():
                 for duplicate in chosen:
                     if duplicate.pk != keep.pk:
-                        merge_entities(keep, duplicate)
+                        merge_entities(keep, duplicate, user=request.user)
         except MergeError as error:
             modeladmin.message_user(request, str(error), messages.ERROR)
             return None

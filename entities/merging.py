@@ -1,5 +1,7 @@
 """Merging a duplicate entity into the one the newsroom keeps."""
 
+from django.contrib.admin.models import CHANGE, DELETION, LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 
@@ -7,6 +9,7 @@ from articles.models import ArticleEntity
 from entities.models import (
     Alias,
     Brand,
+    Company,
     CompanyRelationship,
     DetectionSettings,
     Entity,
@@ -14,9 +17,17 @@ from entities.models import (
     EntityRedirect,
     ExclusionPhrase,
     MentionSuggestion,
+    Person,
     Quote,
     Role,
 )
+
+# Each kind's admin pages (and so its history) are its own model's.
+KIND_MODELS = {
+    Entity.Kind.COMPANY: Company,
+    Entity.Kind.PERSON: Person,
+    Entity.Kind.BRAND: Brand,
+}
 
 
 class MergeError(Exception):
@@ -34,12 +45,14 @@ def _move_unique(queryset, field: str, keep_id: int, *keys: str) -> int:
 
 
 @transaction.atomic
-def merge_entities(keep: Entity, duplicate: Entity) -> dict[str, int]:
-    """Move everything about ``duplicate`` to ``keep`` and delete it.
+def merge_entities(keep: Entity, duplicate: Entity, *, user) -> dict[str, int]:
+    """Move everything about ``duplicate`` to ``keep`` and delete it, as
+    ``user``.
 
     Story links, suggestions, aliases, "not this" phrases, roles,
     relationships, brands, quotes and events move; the duplicate's name
-    becomes an alias and its address answers 301 with the kept page.
+    becomes an alias and its address answers 301 with the kept page. The
+    merge is in the admin's history of both (who, when, which into which).
     """
     if keep.pk == duplicate.pk:
         raise MergeError("Choose two different entities to merge.")
@@ -115,7 +128,39 @@ def merge_entities(keep: Entity, duplicate: Entity) -> dict[str, int]:
     EntityRedirect.objects.update_or_create(
         kind=duplicate.kind, old_slug=duplicate.slug, defaults={"entity": keep}
     )
+    record_merge(keep, duplicate, moved, user)
     # Deleting the shared row cascades to the kind's own table.
     Entity.objects.filter(pk=duplicate.pk).delete()
     DetectionSettings.bump_index_version()
     return moved
+
+
+def record_merge(keep: Entity, duplicate: Entity, moved: dict[str, int], user):
+    """The merge in the admin's history: on the kept entity's page, and as
+    the duplicate's deletion (its history page outlives it in the log)."""
+    what = ", ".join(f"{count} {name}" for name, count in moved.items() if count)
+    content_type = ContentType.objects.get_for_model(KIND_MODELS[keep.kind])
+    LogEntry.objects.bulk_create(
+        [
+            LogEntry(
+                user=user,
+                content_type=content_type,
+                object_id=str(keep.pk),
+                object_repr=str(keep)[:200],
+                action_flag=CHANGE,
+                change_message=(
+                    f"Merged {duplicate.name} (#{duplicate.pk}, "
+                    f"/{duplicate.slug}/) into this {keep.get_kind_display().lower()}"
+                    + (f": moved {what}." if what else ".")
+                ),
+            ),
+            LogEntry(
+                user=user,
+                content_type=content_type,
+                object_id=str(duplicate.pk),
+                object_repr=str(duplicate)[:200],
+                action_flag=DELETION,
+                change_message=f"Merged into {keep.name} (#{keep.pk}).",
+            ),
+        ]
+    )

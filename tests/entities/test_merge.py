@@ -75,10 +75,10 @@ def duplicate_companies():
     )
 
 
-def test_merging_moves_everything_to_the_kept_company():
+def test_merging_moves_everything_to_the_kept_company(editor):
     graph = duplicate_companies()
     keep, duplicate = graph.keep, graph.duplicate
-    merge_entities(keep, duplicate)
+    merge_entities(keep, duplicate, user=editor)
 
     assert not Entity.objects.filter(pk=duplicate.pk).exists()
     # One link per story, whoever had it.
@@ -112,7 +112,7 @@ def test_merging_moves_everything_to_the_kept_company():
     ) == {(keep.pk, graph.brilliance.pk), (graph.great_wall.pk, keep.pk)}
 
 
-def test_merging_people_moves_their_roles_and_quotes():
+def test_merging_people_moves_their_roles_and_quotes(editor):
     keep = PersonFactory(name="Harald Krueger")
     duplicate = PersonFactory(name="Harald Krüger")
     role = RoleFactory(person=duplicate)
@@ -124,7 +124,7 @@ def test_merging_people_moves_their_roles_and_quotes():
     other = QuoteFactory(person=duplicate, text="The talks are going well.")
     event = EntityEventFactory(entity=duplicate)
 
-    merge_entities(keep, duplicate)
+    merge_entities(keep, duplicate, user=editor)
 
     role.refresh_from_db()
     assert role.person_id == keep.pk
@@ -140,9 +140,9 @@ def test_merging_people_moves_their_roles_and_quotes():
     assert list(keep.aliases.values_list("name", flat=True)) == ["Harald Krüger"]
 
 
-def test_the_old_address_answers_301_with_the_kept_page(client):
+def test_the_old_address_answers_301_with_the_kept_page(client, editor):
     graph = duplicate_companies()
-    merge_entities(graph.keep, graph.duplicate)
+    merge_entities(graph.keep, graph.duplicate, user=editor)
     response = client.get("/companies/bmw-ag/")
     assert response.status_code == 301
     assert response["Location"] == "/companies/bmw-group/"
@@ -151,10 +151,10 @@ def test_the_old_address_answers_301_with_the_kept_page(client):
     assert client.get("/people/bmw-ag/").status_code == 404
 
 
-def test_an_address_merged_twice_goes_straight_to_the_last_page(client):
+def test_an_address_merged_twice_goes_straight_to_the_last_page(client, editor):
     first, second, third = CompanyFactory(), CompanyFactory(), CompanyFactory()
-    merge_entities(second, first)
-    merge_entities(third, second)
+    merge_entities(second, first, user=editor)
+    merge_entities(third, second, user=editor)
     for merged in (first, second):
         response = client.get(f"/companies/{merged.slug}/")
         assert (response.status_code, response["Location"]) == (
@@ -164,10 +164,10 @@ def test_an_address_merged_twice_goes_straight_to_the_last_page(client):
     assert EntityRedirect.objects.filter(entity=third).count() == 2
 
 
-def test_after_a_merge_the_old_name_is_detected_as_the_kept_entity():
+def test_after_a_merge_the_old_name_is_detected_as_the_kept_entity(editor):
     graph = duplicate_companies()
     before = current_index()
-    merge_entities(graph.keep, graph.duplicate)
+    merge_entities(graph.keep, graph.duplicate, user=editor)
     [mention] = current_index().find("Bayerische Motoren Werke AG said")
     assert current_index() is not before
     assert mention.entity_ids == (graph.keep.pk,)
@@ -181,18 +181,18 @@ def test_after_a_merge_the_old_name_is_detected_as_the_kept_entity():
         (PersonFactory, BrandFactory),
     ],
 )
-def test_only_entities_of_one_kind_merge(keep, duplicate):
+def test_only_entities_of_one_kind_merge(keep, duplicate, editor):
     keep, duplicate = keep(), duplicate()
     with pytest.raises(MergeError, match="only entities of the same kind"):
-        merge_entities(keep, duplicate)
+        merge_entities(keep, duplicate, user=editor)
     assert Entity.objects.filter(pk__in=[keep.pk, duplicate.pk]).count() == 2
     assert not Alias.objects.exists()
 
 
-def test_an_entity_does_not_merge_into_itself():
+def test_an_entity_does_not_merge_into_itself(editor):
     company = CompanyFactory()
     with pytest.raises(MergeError):
-        merge_entities(company, company)
+        merge_entities(company, company, user=editor)
     assert Entity.objects.filter(pk=company.pk).exists()
 
 
@@ -265,10 +265,10 @@ def test_merging_several_is_all_or_none(client_as, monkeypatch):
     ArticleFactory(entities=[first])
     done = []
 
-    def merge_until_refused(kept, duplicate):
+    def merge_until_refused(kept, duplicate, *, user):
         if done:
             raise MergeError("Refused part way.")
-        done.append(merge_entities(kept, duplicate))
+        done.append(merge_entities(kept, duplicate, user=user))
 
     monkeypatch.setattr(entity_admin, "merge_entities", merge_until_refused)
     response = merge_action(
@@ -293,13 +293,49 @@ def test_journalists_cannot_merge_even_with_a_forged_post(client_as):
     assert not EntityRedirect.objects.exists()
 
 
-def test_a_co_mention_address_follows_a_merge(client):
+def test_a_co_mention_address_follows_a_merge(client, editor):
     from entities.merging import merge_entities
     from entities.views import co_mention_url
 
     kept, duplicate, other = CompanyFactory(), CompanyFactory(), CompanyFactory()
     old = co_mention_url(duplicate, other)
-    merge_entities(kept, duplicate)
+    merge_entities(kept, duplicate, user=editor)
     response = client.get(old)
     assert response.status_code == 301
     assert response["Location"] == co_mention_url(kept, other)
+
+
+def test_a_merge_is_recorded_with_who_when_and_which_into_which(
+    client_as, users, frozen_now
+):
+    """The editor's merge is in the kept company's admin history, and the
+    duplicate's deletion is logged with what it went into."""
+    from django.contrib.admin.models import CHANGE, DELETION, LogEntry
+
+    graph = duplicate_companies()
+    editor = client_as("editor")
+    merge_action(
+        editor,
+        [graph.keep, graph.duplicate],
+        keep=str(graph.keep.pk),
+        confirm="yes",
+    )
+
+    kept, gone = (
+        LogEntry.objects.get(object_id=str(graph.keep.pk)),
+        LogEntry.objects.get(object_id=str(graph.duplicate.pk)),
+    )
+    assert kept.user == users["editor"] == gone.user
+    assert kept.action_time == frozen_now == gone.action_time
+    assert kept.action_flag == CHANGE and gone.action_flag == DELETION
+    assert kept.change_message.startswith(
+        f"Merged Bayerische Motoren Werke AG (#{graph.duplicate.pk}"
+    )
+    assert "story links" in kept.change_message
+    assert gone.change_message == f"Merged into BMW Group (#{graph.keep.pk})."
+
+    history = editor.get(
+        reverse("admin:entities_company_history", args=[graph.keep.pk])
+    )
+    assert history.status_code == 200
+    assert "Merged Bayerische Motoren Werke AG" in history.content.decode()
