@@ -17,7 +17,7 @@ ENTITIES ?= 2000
 E2E_DATABASE_URL ?= postgres://$(PG_USER)@$(PG_HOST):$(PG_PORT)/newsroom_e2e
 CHROMIUM ?= /usr/bin/chromium
 E2E := DATABASE_URL=$(TEST_DATABASE_URL) E2E_DATABASE_URL=$(E2E_DATABASE_URL) E2E_CHROMIUM=$(CHROMIUM)
-BENCH := DATABASE_URL=$(BENCH_DATABASE_URL) SECRET_KEY=benchmark ALLOWED_HOSTS=127.0.0.1
+BENCH := DATABASE_URL=$(BENCH_DATABASE_URL) SECRET_KEY=benchmark ALLOWED_HOSTS=127.0.0.1 INSTALL_DEMO=1
 
 .DEFAULT_GOAL := help
 .PHONY: help install install-test browser-tools test-services run demo test e2e lint format migrations bench bench-corpus bench-throughput

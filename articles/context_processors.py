@@ -1,10 +1,5 @@
-import uuid
-
-from django.conf import settings
-from django.utils.functional import SimpleLazyObject
-
-from articles.caching import cached_for_generation, current_generation, wants_fresh
 from articles.models import Section
+from newsroom.caching import cached_for_generation
 
 
 def sections(request):
@@ -20,17 +15,7 @@ def sections(request):
 
 
 def navigation(request):
-    """The masthead's name and section navigation, on every page."""
-    return {
-        "newsroom_name": settings.NEWSROOM_NAME,
-        "newsroom_tagline": settings.NEWSROOM_TAGLINE,
-        # Lazy: evaluated only by templates that draw the navigation, and
-        # kept in the cache until something readers see changes.
-        "nav_sections": lambda: sections(request),
-        # For {% cache fragment_seconds … page_generation %}: fragments kept
-        # until readers would see a change; never for staff, who see fresh.
-        "page_generation": SimpleLazyObject(
-            lambda: current_generation(request) or f"fresh-{uuid.uuid4()}"
-        ),
-        "fragment_seconds": 0 if wants_fresh(request) else 3600,
-    }
+    """The section navigation, on every page. Lazy: evaluated only by
+    templates that draw it, and kept in the cache until something readers
+    see changes."""
+    return {"nav_sections": lambda: sections(request)}

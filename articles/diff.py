@@ -2,19 +2,9 @@
 
 import difflib
 import re
-from html import unescape
 
-from django.utils.html import escape, strip_tags
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-
-_BLOCK_END = re.compile(r"</(p|h[1-6]|li|blockquote)>|<br\s*/?>", re.IGNORECASE)
-
-
-def html_to_text(html: str) -> str:
-    """The words of a body, one paragraph a line, without markup, with
-    entities decoded ("AT&amp;T" reads "AT&T")."""
-    text = unescape(strip_tags(_BLOCK_END.sub("\n", html or "")))
-    return "\n".join(line.strip() for line in text.splitlines() if line.strip())
 
 
 def inline_diff(old: str, new: str) -> SafeString:

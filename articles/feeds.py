@@ -1,5 +1,5 @@
 """RSS 2.0 and Atom feeds of the latest public stories: everywhere, and per
-section, tag, author and entity."""
+section, tag and author (entities.feeds: per company, person and brand)."""
 
 import re
 
@@ -12,7 +12,6 @@ from django.utils.html import escape
 from taggit.models import Tag
 
 from articles.models import Article, Author, Section
-from entities.models import Brand, Company, Person
 
 FEED_SIZE = 20
 
@@ -225,37 +224,6 @@ class AuthorFeed(LatestStoriesFeed):
 
     def stories(self, obj):
         return Article.objects.published().filter(bylines__author=obj)
-
-
-class EntityFeed(LatestStoriesFeed):
-    model = None
-
-    def get_object(self, request, slug):
-        return get_object_or_404(self.model, slug=slug)
-
-    def title(self, obj=None):
-        return f"{obj.name} | {settings.NEWSROOM_NAME}"
-
-    def link(self, obj=None):
-        return obj.get_absolute_url()
-
-    def description(self, obj=None):
-        return f"The latest stories about {obj.name}."
-
-    def stories(self, obj):
-        return Article.objects.published().filter(entity_links__entity=obj)
-
-
-class CompanyFeed(EntityFeed):
-    model = Company
-
-
-class PersonFeed(EntityFeed):
-    model = Person
-
-
-class BrandFeed(EntityFeed):
-    model = Brand
 
 
 def atom(feed_class):

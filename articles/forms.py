@@ -3,13 +3,12 @@ from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.core.validators import FileExtensionValidator
 from django.urls import reverse
-from django.utils import timezone
 from taggit.models import Tag
 
 from articles.images import cleaned_upload, validate_upload
 from articles.models import Article, Author, Byline, Image
 from articles.search import clean_query
-from articles.workflow import RULES, Action, refusal
+from articles.workflow import Action, problems
 from entities.models import Entity
 
 
@@ -167,36 +166,17 @@ class ArticleAdminForm(forms.ModelForm):
             raise forms.ValidationError("Unknown workflow action.", code="bad_action")
         if action is None:
             return cleaned
-        if reason := refusal(self.user, self.instance, action):
-            raise forms.ValidationError(reason, code="refused")
-        if (
-            RULES[action].needs_comment
-            and not cleaned.get("workflow_comment", "").strip()
+        for problem in problems(
+            self.user,
+            self.instance,
+            action,
+            comment=cleaned.get("workflow_comment", ""),
+            publish_at=cleaned.get("workflow_publish_at"),
         ):
-            self.add_error(
-                "workflow_comment",
-                forms.ValidationError(
-                    f"{action.label} needs a comment saying why.",
-                    code="comment_required",
-                ),
-            )
-        if action == Action.SCHEDULE:
-            when = cleaned.get("workflow_publish_at")
-            if when is None:
-                self.add_error(
-                    "workflow_publish_at",
-                    forms.ValidationError(
-                        "Choose the time the story should appear.", code="required"
-                    ),
-                )
-            elif when <= timezone.now():
-                self.add_error(
-                    "workflow_publish_at",
-                    forms.ValidationError(
-                        "A schedule must be in the future; publish it instead.",
-                        code="past",
-                    ),
-                )
+            error = forms.ValidationError(problem.message, code=problem.code)
+            if problem.field is None:
+                raise error
+            self.add_error(problem.field, error)
         return cleaned
 
     def _save_m2m(self):

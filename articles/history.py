@@ -7,7 +7,7 @@ from django.utils.safestring import SafeString
 from reversion.models import Version
 from taggit.models import Tag
 
-from articles.diff import html_to_text, inline_diff
+from articles.diff import inline_diff
 from articles.models import (
     Article,
     ArticleEntity,
@@ -18,6 +18,7 @@ from articles.models import (
     TaggedArticle,
 )
 from entities.models import Entity
+from newsroom.text import html_to_text
 
 
 def versions_of(article: Article):

@@ -4,7 +4,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core import signing
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django_prose_editor.fields import ProseEditorField
@@ -12,6 +12,7 @@ from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
 from articles import search
+from articles.querysets import ArticleQuerySet, ImageQuerySet, PreviewLinkQuerySet
 from articles.richtext import sanitize_html
 from articles.slugs import save_with_unique_slug
 
@@ -34,21 +35,6 @@ class Section(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:section", kwargs={"slug": self.slug})
-
-
-class ImageQuerySet(models.QuerySet):
-    def public(self):
-        """Images a reader may see: the lead image of a public story, a
-        byline's photo, a company's, person's or brand's picture. A draft's
-        or a withdrawn story's pictures are not among them (articles.media
-        serves only these to readers)."""
-        from entities.models import Entity
-
-        return self.filter(
-            Exists(Article.objects.published().filter(lead_image=OuterRef("pk")))
-            | Exists(Author.objects.filter(photo=OuterRef("pk")))
-            | Exists(Entity.objects.filter(image=OuterRef("pk")))
-        )
 
 
 class Image(models.Model):
@@ -179,47 +165,6 @@ class TaggedArticle(TaggedItemBase):
     content_object = models.ForeignKey(
         "Article", on_delete=models.CASCADE, related_name="tagged_items"
     )
-
-
-# What lists of stories never show, and a story page shows only the first of.
-LONG_COLUMNS = ("body", "body_text", "search_vector")
-
-
-class ArticleQuerySet(models.QuerySet):
-    def published(self):
-        """Stories a reader may see: published, and their publish time has come.
-
-        The one definition of public: every view, feed, sitemap and search
-        starts here.
-        """
-        return self.filter(
-            status=Article.Status.PUBLISHED, published_at__lte=timezone.now()
-        )
-
-    def scheduled(self):
-        """Published stories whose time has not come yet."""
-        return self.filter(
-            status=Article.Status.PUBLISHED, published_at__gt=timezone.now()
-        )
-
-    def for_cards(self):
-        """Stories for a list drawn with {% story_cards %}: only what
-        pagination needs; each card comes from the cache, and its story is
-        read in full (for_listing) only when it is not there."""
-        return self.only("pk", "published_at")
-
-    def for_listing(self):
-        """What a list of stories shows: section, image and bylines, in a fixed
-        number of queries whatever the number of stories. The long columns
-        (body, search text and vector: some 20 KB a story) stay behind."""
-        return (
-            self.defer(*LONG_COLUMNS)
-            .select_related("section", "lead_image")
-            .prefetch_related(
-                Prefetch("bylines", queryset=Byline.objects.select_related("author")),
-                "lead_image__renditions",
-            )
-        )
 
 
 class Article(models.Model):
@@ -490,19 +435,6 @@ class EditorialComment(models.Model):
 
     def __str__(self):
         return f"Comment on {self.article} by {self.author}"
-
-
-class PreviewLinkQuerySet(models.QuerySet):
-    def active(self):
-        return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
-
-    def from_token(self, token: str):
-        """The link a token names, or None when the token was not signed here."""
-        try:
-            pk = signing.loads(token, salt=PreviewLink.TOKEN_SALT)
-        except signing.BadSignature:
-            return None
-        return self.select_related("article").filter(pk=pk).first()
 
 
 class PreviewLink(models.Model):

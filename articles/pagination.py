@@ -104,7 +104,12 @@ def paginate_stories(request, stories, per_page=None) -> StoryPage:
 
 
 class StoryPagesMixin:
-    """For a ListView of stories: numbered, then cursor, pages (see above)."""
+    """For a ListView of stories: numbered, then cursor, pages (see above),
+    of STORIES_PER_PAGE, read when the page is asked for (so a setting
+    changed at run time, or in a test, is honoured)."""
+
+    def get_paginate_by(self, queryset):
+        return settings.STORIES_PER_PAGE
 
     def paginate_queryset(self, queryset, page_size):
         page = paginate_stories(self.request, queryset, page_size)

@@ -22,7 +22,7 @@ from django.db.models import F, Q, Value
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from articles.diff import html_to_text
+from newsroom.text import fold_digraphs, html_to_text
 
 CONFIG = "newsroom"
 MAX_QUERY_LENGTH = 200
@@ -30,15 +30,8 @@ MAX_RANKED = 1_000
 # A phrase is confirmed story by story from word positions (the index only
 # knows which stories hold each word), so fewer of its matches are ranked.
 MAX_RANKED_PHRASE = 200
-_DIGRAPHS = str.maketrans(
-    {"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"}
-)
 # Markers ts_headline puts around matches; never in stored text.
 _START, _STOP = "\u0002", "\u0003"
-
-
-def fold(text: str) -> str:
-    return (text or "").translate(_DIGRAPHS)
 
 
 def clean_query(raw: str) -> str:
@@ -53,9 +46,9 @@ def uses_postgres() -> bool:
 
 def story_vector(headline: str, dek: str, body_text: str) -> SearchVector:
     return (
-        SearchVector(Value(fold(headline)), weight="A", config=CONFIG)
-        + SearchVector(Value(fold(dek)), weight="B", config=CONFIG)
-        + SearchVector(Value(fold(body_text)), weight="D", config=CONFIG)
+        SearchVector(Value(fold_digraphs(headline)), weight="A", config=CONFIG)
+        + SearchVector(Value(fold_digraphs(dek)), weight="B", config=CONFIG)
+        + SearchVector(Value(fold_digraphs(body_text)), weight="D", config=CONFIG)
     )
 
 
@@ -75,7 +68,7 @@ def body_text_of(body_html: str) -> str:
 def highlight_query(query: str) -> SearchQuery:
     """The query for marking matches in the text as stored, where "Krüger" is
     "kruger" once unaccented, not "krueger": both spellings are marked."""
-    folded = fold(query)
+    folded = fold_digraphs(query)
     undotted = re.sub(r"(?<=[AaOoUu])[Ee]", "", folded)
     return SearchQuery(folded, search_type="websearch", config=CONFIG) | SearchQuery(
         undotted, search_type="websearch", config=CONFIG
@@ -86,7 +79,9 @@ def matching(queryset, query: str):
     """The stories of ``queryset`` that match ``query`` (PostgreSQL): what
     the GIN index answers."""
     return queryset.filter(
-        search_vector=SearchQuery(fold(query), search_type="websearch", config=CONFIG)
+        search_vector=SearchQuery(
+            fold_digraphs(query), search_type="websearch", config=CONFIG
+        )
     )
 
 
@@ -99,7 +94,9 @@ def search_stories(queryset, query: str):
     mean ranking every story in it.
     """
     if uses_postgres():
-        search_query = SearchQuery(fold(query), search_type="websearch", config=CONFIG)
+        search_query = SearchQuery(
+            fold_digraphs(query), search_type="websearch", config=CONFIG
+        )
         marking_query = highlight_query(query)
         # Found once, as ids: the page's count and its ranking then read
         # these instead of matching the whole archive twice more.

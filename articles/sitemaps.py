@@ -1,5 +1,6 @@
-"""Sitemaps for search engines: an index over stories, sections, tags,
-authors and entities, and a Google News sitemap of the last 48 hours.
+"""Sitemaps for search engines: an index over stories, sections, tags and
+authors (entities.sitemaps adds entities), and a Google News sitemap of the
+last 48 hours.
 
 Every list starts from Article.objects.published(), so withdrawn, scheduled
 and unpublished stories never appear.
@@ -13,9 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 from taggit.models import Tag
 
-from articles.caching import cached_for_generation
 from articles.models import Article, Author, Section
-from entities.models import Entity
+from newsroom.caching import cached_for_generation
 
 NEWS_WINDOW = datetime.timedelta(hours=48)
 
@@ -109,18 +109,11 @@ class AuthorSitemap(StoryListSitemap):
     story_filter = "bylines__author"
 
 
-class EntitySitemap(StoryListSitemap):
-    model = Entity
-    story_filter = "entity_links__entity"
-    url_fields = ("slug", "kind")
-
-
 SITEMAPS = {
     "stories": StorySitemap,
     "sections": SectionSitemap,
     "tags": TagSitemap,
     "authors": AuthorSitemap,
-    "entities": EntitySitemap,
 }
 
 

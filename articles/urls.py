@@ -2,6 +2,7 @@ from django.urls import path, register_converter
 from django.urls.converters import SlugConverter
 
 from articles import feeds, views
+from entities import feeds as entity_feeds
 
 
 class TagSlugConverter(SlugConverter):
@@ -26,9 +27,9 @@ urlpatterns = [
             ("sections", feeds.SectionFeed),
             ("tags", feeds.TagFeed),
             ("authors", feeds.AuthorFeed),
-            ("companies", feeds.CompanyFeed),
-            ("people", feeds.PersonFeed),
-            ("brands", feeds.BrandFeed),
+            ("companies", entity_feeds.CompanyFeed),
+            ("people", entity_feeds.PersonFeed),
+            ("brands", entity_feeds.BrandFeed),
         ]
         for slug in ["tag_slug" if prefix == "tags" else "slug"]
         for route in (

@@ -112,6 +112,59 @@ def refusal(user, article: Article, action: Action) -> str | None:
     return None
 
 
+@dataclass(frozen=True)
+class Problem:
+    """Why a step cannot be taken as asked: ``field`` is the form field the
+    message belongs to (None: the step itself)."""
+
+    field: str | None
+    message: str
+    code: str
+
+
+def problems(
+    user,
+    article: Article,
+    action: Action,
+    *,
+    comment: str = "",
+    publish_at: datetime.datetime | None = None,
+    now: datetime.datetime | None = None,
+) -> list[Problem]:
+    """Everything that stops ``user`` taking ``action`` on ``article`` with
+    this comment and time; empty if the step may be taken. The one check
+    the change form shows and perform() enforces."""
+    found = []
+    if reason := refusal(user, article, action):
+        found.append(Problem(None, reason, "refused"))
+    if RULES[action].needs_comment and not comment.strip():
+        found.append(
+            Problem(
+                "workflow_comment",
+                f"{action.label} needs a comment saying why.",
+                "comment_required",
+            )
+        )
+    if action == Action.SCHEDULE:
+        if publish_at is None:
+            found.append(
+                Problem(
+                    "workflow_publish_at",
+                    "Choose the time the story should appear.",
+                    "required",
+                )
+            )
+        elif publish_at <= (now or timezone.now()):
+            found.append(
+                Problem(
+                    "workflow_publish_at",
+                    "A schedule must be in the future; publish it instead.",
+                    "past",
+                )
+            )
+    return found
+
+
 def available_actions(user, article: Article) -> list[Action]:
     if article.pk is None:
         return []
@@ -131,19 +184,13 @@ def perform(
     action = Action(action)
     rule = RULES[action]
     comment = comment.strip()
-    if rule.needs_comment and not comment:
-        raise WorkflowError(f"{action.label} needs a comment saying why.")
     now = timezone.now()
-    if action == Action.SCHEDULE:
-        if publish_at is None:
-            raise WorkflowError("Choose the time the story should appear.")
-        if publish_at <= now:
-            raise WorkflowError("A schedule must be in the future; publish it instead.")
-
     with transaction.atomic(), reversion.create_revision():
         locked = Article.objects.select_for_update().get(pk=article.pk)
-        if reason := refusal(user, locked, action):
-            raise WorkflowError(reason)
+        for problem in problems(
+            user, locked, action, comment=comment, publish_at=publish_at, now=now
+        ):
+            raise WorkflowError(problem.message)
         from_status = locked.status
         locked.status = rule.to_status
         if action == Action.PUBLISH:

@@ -23,7 +23,7 @@ django-reversion's history, and for the workflow steps in the Transition
 table: every successful save must be in the history, and no conflicted one.
 
 With --stop-postgres-for N it runs on a throwaway PostgreSQL cluster instead
-(tests/servers.py; never the shared server), stops it a third of the way in
+(demo/servers.py; never the shared server), stops it a third of the way in
 for N seconds and starts it again, then shows that the 5xx answers (503s)
 came only while it was down and that readers and editors were served after.
 
@@ -49,10 +49,7 @@ from pathlib import Path
 
 import psycopg
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from tests.servers import (  # noqa: E402  (the repository's root, just added)
+from demo.servers import (
     Gunicorn,
     PrivateRedis,
     ThrowawayPostgres,

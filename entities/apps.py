@@ -6,4 +6,4 @@ class EntitiesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from entities import signals  # noqa: F401  (connects the receivers)
+        from entities import purges, signals  # noqa: F401  (connect the receivers)

@@ -5,10 +5,10 @@ import re
 
 from django.db import transaction
 
-from articles.diff import html_to_text
 from articles.models import Article, ArticleEntity
 from entities.detection import Mention, current_index, fold
 from entities.models import DetectionSettings, MentionSuggestion, Role
+from newsroom.text import html_to_text
 
 State = MentionSuggestion.State
 

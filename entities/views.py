@@ -11,7 +11,6 @@ from django.utils.functional import SimpleLazyObject
 from django.views.generic import ListView
 
 from articles import structured_data
-from articles.caching import cached_for_generation
 from articles.feeds import feed_links
 from articles.models import Article
 from articles.pagination import StoryPagesMixin
@@ -27,6 +26,7 @@ from entities.models import (
     Quote,
     Role,
 )
+from newsroom.caching import cached_for_generation
 
 # The public URL segment of each kind.
 KIND_PATHS = {"companies": Company, "people": Person, "brands": Brand}
@@ -103,7 +103,6 @@ class EntityView(StoryPagesMixin, ListView):
     linked to it."""
 
     model = None
-    paginate_by = settings.STORIES_PER_PAGE
     context_object_name = "stories"
 
     def get(self, request, *args, **kwargs):
@@ -232,7 +231,6 @@ class BrandView(EntityView):
 class CoMentionView(StoryPagesMixin, ListView):
     """The public stories that link both of two entities (BMW × Great Wall)."""
 
-    paginate_by = settings.STORIES_PER_PAGE
     context_object_name = "stories"
     template_name = "entities/co_mentions.html"
 

@@ -1,6 +1,108 @@
-"""The cache every worker of one machine shares when there is no Redis."""
+"""The site's cache backends.
+
+FailSoftRedisCache: Django's Redis cache, made to fail soft: the site's
+cache (settings with REDIS_URL) goes through this backend.
+
+Django's own RedisCache raises when Redis does not answer, and every cache
+user would need its own try/except to keep serving. Here Redis being down is
+a cache miss instead: reads return their default, writes are dropped, and one
+warning is logged. After a failure this process leaves Redis alone for
+RETRY_AFTER seconds (an OPTIONS key, default 5): an outage then costs each
+request nothing, rather than a connection attempt (and, on a host that has
+gone away, a connect timeout) for every cache call. Counters are the one
+exception: ``incr`` and ``decr`` cannot make up a number, so they raise.
+
+SharedDiskCache: the cache every worker of one machine shares when there
+is no Redis.
+"""
+
+import logging
+import time
 
 from diskcache import DjangoCache
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+logger = logging.getLogger(__name__)
+
+UNAVAILABLE = (RedisConnectionError, RedisTimeoutError)
+
+# Per process, shared by its threads (Django makes one backend per thread):
+# location -> monotonic time before which Redis is not tried again.
+_skip_until: dict[str, float] = {}
+
+
+class FailSoftRedisCache(RedisCache):
+    def __init__(self, server, params):
+        options = dict(params.get("OPTIONS", {}))
+        self.retry_after = float(options.pop("RETRY_AFTER", 5))
+        super().__init__(server, {**params, "OPTIONS": options})
+        self._location = ",".join(self._servers)
+
+    @property
+    def is_skipping(self) -> bool:
+        """Whether a recent failure makes this process skip Redis for now."""
+        return time.monotonic() < _skip_until.get(self._location, 0.0)
+
+    def _soft(self, operation: str, fallback, call, *args, **kwargs):
+        if self.is_skipping:
+            return fallback
+        try:
+            return call(*args, **kwargs)
+        except UNAVAILABLE as error:
+            _skip_until[self._location] = time.monotonic() + self.retry_after
+            logger.warning(
+                "Cache unavailable (%s): serving uncached; %s skipped, "
+                "next try in %g s",
+                error,
+                operation,
+                self.retry_after,
+            )
+            return fallback
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._soft("add", False, super().add, key, value, timeout, version)
+
+    def get(self, key, default=None, version=None):
+        return self._soft("get", default, super().get, key, default, version)
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        self._soft("set", None, super().set, key, value, timeout, version)
+
+    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._soft("touch", False, super().touch, key, timeout, version)
+
+    def delete(self, key, version=None):
+        return self._soft("delete", False, super().delete, key, version)
+
+    def get_many(self, keys, version=None):
+        return self._soft("get_many", {}, super().get_many, keys, version)
+
+    def has_key(self, key, version=None):
+        return self._soft("has_key", False, super().has_key, key, version)
+
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+        # The keys that could not be set: all of them.
+        return self._soft(
+            "set_many", list(data), super().set_many, data, timeout, version
+        )
+
+    def delete_many(self, keys, version=None):
+        self._soft("delete_many", None, super().delete_many, keys, version)
+
+    def clear(self):
+        return self._soft("clear", False, super().clear)
+
+    def incr(self, key, delta=1, version=None):
+        if self.is_skipping:
+            raise RedisConnectionError("Redis is being skipped after a failure")
+        try:
+            return super().incr(key, delta, version)
+        except UNAVAILABLE:
+            _skip_until[self._location] = time.monotonic() + self.retry_after
+            raise
 
 
 class SharedDiskCache(DjangoCache):

@@ -1,7 +1,9 @@
-"""Deployment checks of our own, run by ``manage.py check --deploy``."""
+"""Deployment checks of our own, run by ``manage.py check --deploy``, and
+what a serving process checks before it answers anyone."""
 
 from django.conf import settings
 from django.core.checks import Tags, Warning, register
+from django.core.exceptions import ImproperlyConfigured
 
 PER_PROCESS_CACHES = {"django.core.cache.backends.locmem.LocMemCache"}
 
@@ -23,3 +25,22 @@ def shared_cache(app_configs, **kwargs):
         for alias, config in settings.CACHES.items()
         if config["BACKEND"] in PER_PROCESS_CACHES
     ]
+
+
+def require_secrets_to_serve() -> None:
+    """Without DEBUG, a process that serves (gunicorn through wsgi.py, an
+    ASGI server, runserver) refuses to start without SECRET_KEY and
+    ALLOWED_HOSTS: it would otherwise start and then fail every request.
+    The same however it was started; commands that serve nothing run."""
+    if settings.DEBUG:
+        return
+    missing = [
+        name
+        for name in ("SECRET_KEY", "ALLOWED_HOSTS")
+        if not getattr(settings._wrapped, name, None)
+    ]
+    if missing:
+        raise ImproperlyConfigured(
+            f"{' and '.join(missing)} {'is' if len(missing) == 1 else 'are'} "
+            "required when DEBUG is off (README, Configuration)."
+        )

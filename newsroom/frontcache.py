@@ -11,7 +11,8 @@ of what else it shows: ``story:<id>`` of each related story,
 story", so that an entity renamed or a related story withdrawn purges it, and
 a story published does not purge every other story of its section. ``site``
 is on every page, for what every page shows (the sections in the
-navigation). articles/signals.py says which keys each change purges.
+navigation). articles/purges.py and entities/purges.py say which keys
+each change purges.
 
 The purger is pluggable (FRONT_CACHE_BACKEND, README "The cache in front"):
 Varnish with the xkey module (deploy/varnish/newsroom.vcl) now; a CDN's purge

@@ -19,7 +19,7 @@ class PageGeneration(models.Model):
     read the new content, and no cache in any process can serve the old
     pages after that. ``next_publish_at`` is the time of the next scheduled
     story: the first request after it raises the number itself, so the
-    story appears on time with no job running (articles/caching.py).
+    story appears on time with no job running (newsroom/caching.py).
     """
 
     # Always 1: one row, no sequence to keep in step.

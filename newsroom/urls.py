@@ -7,16 +7,20 @@ from django.urls import include, path, re_path
 
 from articles import media
 from articles import views as article_views
-from articles.sitemaps import SITEMAPS
+from articles.sitemaps import SITEMAPS as STORY_SITEMAPS
+from entities.sitemaps import EntitySitemap
+from newsroom import views as site_views
 
 admin.site.site_header = "Newsroom"
 admin.site.site_title = "Newsroom admin"
 admin.site.index_title = "The desk"
 
+SITEMAPS = {**STORY_SITEMAPS, "entities": EntitySitemap}
+
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("healthz", article_views.healthz, name="healthz"),
-    path("robots.txt", article_views.robots_txt, name="robots_txt"),
+    path("healthz", site_views.healthz, name="healthz"),
+    path("robots.txt", site_views.robots_txt, name="robots_txt"),
     path(
         "sitemap.xml",
         sitemap_views.index,
@@ -45,7 +49,7 @@ if settings.MEDIA_URL.startswith("/"):
         )
     )
 
-handler400 = "articles.views.bad_request"
-handler403 = "articles.views.permission_denied"
-handler404 = "articles.views.page_not_found"
-handler500 = "articles.views.server_error"
+handler400 = "newsroom.views.bad_request"
+handler403 = "newsroom.views.permission_denied"
+handler404 = "newsroom.views.page_not_found"
+handler500 = "newsroom.views.server_error"

@@ -19,7 +19,7 @@ def assert_budget(client, url: str, grow, budget: int, warm: int | None = None):
     given, ``warm`` queries when what pages derive from the archive (the
     section list, related stories…) is already in the cache. Every warm
     budget counts the one read of the page generation, which says whether
-    what the cache holds is still true (articles/caching.py)."""
+    what the cache holds is still true (newsroom/caching.py)."""
     cache.clear()
     before = queries_for(client, url)
     grow()

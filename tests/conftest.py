@@ -11,7 +11,8 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from articles.management.commands import load_demo
+from demo.management.commands import load_demo
+from demo.servers import SERVER_PASSWORD
 from entities import detection
 from tests.factories import (
     ArticleFactory,
@@ -20,7 +21,6 @@ from tests.factories import (
     jpeg_bytes,
     make_demo_entities,
 )
-from tests.servers import SERVER_PASSWORD
 
 # A fixed "now" for tests about publish times: a weekday in British Summer
 # Time, so that the newsroom's local time and UTC differ.
@@ -46,6 +46,13 @@ def editor(db):
     user = UserFactory(username="editor")
     user.groups.add(Group.objects.get(name="Editors"))
     return user
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    """The test client, signed in as an editor."""
+    client.force_login(editor)
+    return client
 
 
 @pytest.fixture

@@ -304,9 +304,9 @@ class ExclusionPhraseFactory(factory.django.DjangoModelFactory):
 def make_demo_entities():
     """The demo's companies, brands and people, with their aliases, “not
     this” phrases, roles and relationships exactly as
-    ``articles/demo_content.py`` has them, keyed by slug. Much faster than
+    ``demo/content.py`` has them, keyed by slug. Much faster than
     ``load_demo``, which also draws a dozen stories' graphics."""
-    from articles import demo_content as demo
+    from demo import content as demo
 
     made = {}
 

@@ -14,9 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from django.core.cache import cache
 
-from articles import redis_cache
-from tests.factories import ArticleFactory
-from tests.servers import (
+from demo.servers import (
     Gunicorn,
     PrivateRedis,
     ThrowawayPostgres,
@@ -24,6 +22,8 @@ from tests.servers import (
     manage,
     production_environment,
 )
+from newsroom import caches as redis_cache
+from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.faults
 
@@ -124,7 +124,7 @@ def redis():
 def fail_soft_cache(location, retry_after=0):
     return {
         "default": {
-            "BACKEND": "articles.redis_cache.FailSoftRedisCache",
+            "BACKEND": "newsroom.caches.FailSoftRedisCache",
             "LOCATION": location,
             "OPTIONS": {
                 "socket_connect_timeout": 0.5,
@@ -153,8 +153,7 @@ def test_redis_stopping_leaves_the_site_serving_uncached_and_logged(
         assert response["X-Cache"] == "MISS"  # never served from the dead cache
         assert "Great Wall talks go on" in response.content.decode()
     assert any(
-        record.name == "articles.redis_cache"
-        and "Cache unavailable" in record.getMessage()
+        record.name == "newsroom.caches" and "Cache unavailable" in record.getMessage()
         for record in caplog.records
     )
     # Saving works too, and readers see the change at once.

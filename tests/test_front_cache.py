@@ -12,17 +12,17 @@ import http.client
 
 import pytest
 
-from tests.factories import (
-    AuthorFactory,
-    CompanyFactory,
-    SectionFactory,
-)
-from tests.servers import (
+from demo.servers import (
     Browser,
     Gunicorn,
     Varnish,
     app_server_environment,
     shut_down,
+)
+from tests.factories import (
+    AuthorFactory,
+    CompanyFactory,
+    SectionFactory,
 )
 
 pytestmark = [

@@ -1,5 +1,5 @@
 """The cache in front: the keys each public page carries, and the keys each
-change purges once it commits (newsroom/frontcache.py, articles/signals.py).
+change purges once it commits (newsroom/frontcache.py, newsroom/purging.py).
 tests/test_front_cache.py runs the same against a real Varnish."""
 
 import pytest

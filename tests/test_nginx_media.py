@@ -10,13 +10,13 @@ started from gunicorn.conf.py with the production settings.
 
 import pytest
 
-from tests.factories import RenderedImageFactory
-from tests.servers import (
+from demo.servers import (
     Gunicorn,
     Nginx,
     app_server_environment,
     shut_down,
 )
+from tests.factories import RenderedImageFactory
 
 pytestmark = [
     pytest.mark.scale_out,

@@ -16,17 +16,17 @@ import pytest
 from django.utils import timezone
 
 from articles.models import Article
+from demo.servers import (
+    Browser,
+    Gunicorn,
+    app_server_environment,
+    shut_down,
+)
 from newsroom.models import PageGeneration
 from tests.factories import (
     CompanyFactory,
     SectionFactory,
     publish_at_fields,
-)
-from tests.servers import (
-    Browser,
-    Gunicorn,
-    app_server_environment,
-    shut_down,
 )
 
 pytestmark = [

@@ -28,19 +28,55 @@ def test_editorial_groups_exist_after_migrate():
     assert {"delete_article", "change_section", "delete_company"} <= editor_perms
 
 
-def test_production_refuses_to_serve_without_its_secrets():
+STARTS = {
+    "manage.py": ["manage.py"],
+    "python -m django": ["-m", "django"],
+}
+
+
+def run_without_secrets(start, *args):
     import subprocess
     import sys
 
-    env = {"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "newsroom.settings"}
-    serve = subprocess.run(
-        [sys.executable, "-c", "import django; django.setup()"],
+    from django.conf import settings
+
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "DJANGO_SETTINGS_MODULE": "newsroom.settings",
+        "PYTHONPATH": str(settings.BASE_DIR),
+    }
+    return subprocess.run(
+        [sys.executable, *STARTS[start], *args],
         env=env,
+        cwd=settings.BASE_DIR,
         capture_output=True,
         text=True,
     )
+
+
+@pytest.mark.parametrize("start", STARTS)
+def test_production_refuses_to_serve_without_its_secrets(start):
+    """However Django is started, what serves refuses to start without the
+    production secrets; what only checks or migrates runs without them."""
+    serve = run_without_secrets(
+        start, "shell", "-c", "import newsroom.wsgi; print('serving')"
+    )
     assert serve.returncode != 0
-    assert "SECRET_KEY is required when DEBUG is off" in serve.stderr
+    assert "SECRET_KEY and ALLOWED_HOSTS are required when DEBUG is off" in (
+        serve.stderr
+    )
+    assert "serving" not in serve.stdout
+    check = run_without_secrets(start, "check")
+    assert check.returncode == 0, check.stderr
+    # Signing with an empty key is refused by Django, the same either way.
+    sign = run_without_secrets(
+        start,
+        "shell",
+        "-c",
+        "from django.core import signing; print(signing.dumps(1))",
+    )
+    assert sign.returncode != 0
+    assert "SECRET_KEY setting must not be empty" in sign.stderr
 
 
 def test_old_secret_keys_still_verify_what_they_signed_after_a_rotation():

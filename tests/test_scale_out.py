@@ -13,8 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from articles.models import Article
-from articles.replicas import PIN_COOKIE
-from tests.servers import (
+from demo.servers import (
     Browser,
     Gunicorn,
     PrivateRedis,
@@ -22,6 +21,7 @@ from tests.servers import (
     database_url,
     shut_down,
 )
+from newsroom.replicas import PIN_COOKIE
 
 pytestmark = [
     pytest.mark.scale_out,

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.test import Client, override_settings
 from django.urls import reverse
 
-from articles.admin import PROSE_EDITOR_STYLE_HASH
+from articles.admin.common import PROSE_EDITOR_STYLE_HASH
 from tests.factories import ArticleFactory, CompanyFactory
 
 PROJECT = Path(settings.BASE_DIR)
@@ -263,12 +263,6 @@ def test_public_pages_carry_no_inline_script_or_style(client):
         r'<script type="application/ld\+json">(.*?)</script>', html, re.DOTALL
     )
     assert blocks and all(json.loads(block) for block in blocks)
-
-
-@pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
 
 
 @pytest.mark.django_db

@@ -12,8 +12,8 @@ from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
 from articles import feeds
-from articles.caching import render_cached_fragments
 from articles.models import Article
+from newsroom.caching import render_cached_fragments
 
 register = template.Library()
 

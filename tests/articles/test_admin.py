@@ -18,12 +18,6 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
-
-
 def test_editor_creates_a_story_with_bylines_tags_and_entities(editor_client):
     second, first = AuthorFactory(name="Zoe Second"), AuthorFactory(name="Adam First")
     company, person = CompanyFactory(), PersonFactory()
@@ -168,7 +162,7 @@ def test_a_correction_links_to_the_change_it_came_with(editor_client):
 
 
 def test_large_story_lists_are_counted_by_estimate(editor_client, monkeypatch):
-    from articles.paginators import EstimatedCountPaginator
+    from newsroom.paginators import EstimatedCountPaginator
 
     for _ in range(3):
         ArticleFactory()

@@ -1,4 +1,4 @@
-"""The anonymous page cache (articles.caching): readers get cached pages,
+"""The anonymous page cache (newsroom.caching): readers get cached pages,
 staff fresh ones, and any change readers would see makes every page fresh
 at once, a scheduled story included, with no job running."""
 
@@ -395,7 +395,7 @@ class BrokenCache(BaseCache):
     CACHES={"default": {"BACKEND": "tests.articles.test_caching.BrokenCache"}}
 )
 def test_pages_are_served_uncached_when_the_cache_is_down(client, lead, caplog):
-    caplog.set_level(logging.WARNING, logger="articles.caching")
+    caplog.set_level(logging.WARNING, logger="newsroom.caching")
 
     for _ in range(2):
         response = get(client, HOME)
@@ -409,3 +409,46 @@ def test_pages_are_served_uncached_when_the_cache_is_down(client, lead, caplog):
     lead.save()
     # The generation is PostgreSQL's, so the save raised it all the same.
     assert "Saved while the cache is down" in get(client, HOME).content.decode()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_generation_that_cannot_be_raised_degrades_to_uncached_pages(
+    client, caplog, migrations_rows_put_back
+):
+    """A scheduled time has passed, and PostgreSQL refuses to raise the page
+    generation (here a trigger; in life a read-only primary): readers get
+    the page, uncached, and the failure is logged once a request, with no
+    retry loop and no recursion."""
+    caplog.set_level(logging.WARNING, logger="newsroom.caching")
+    ArticleFactory(published=True, headline="Still served")
+    PageGeneration.objects.update_or_create(
+        pk=1,
+        defaults={
+            "next_publish_at": datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
+        },
+    )
+    table = PageGeneration._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE FUNCTION refuse_generation() RETURNS trigger AS $$ "
+            "BEGIN RAISE EXCEPTION 'the generation is read only'; END $$ "
+            "LANGUAGE plpgsql"
+        )
+        cursor.execute(
+            f"CREATE TRIGGER refuse_generation BEFORE UPDATE ON {table} "
+            "FOR EACH ROW EXECUTE FUNCTION refuse_generation()"
+        )
+    try:
+        for _ in range(2):
+            with CaptureQueriesContext(connection) as queries:
+                response = get(client, HOME)
+            assert response.status_code == 200
+            assert "X-Cache" not in response
+            assert "Still served" in response.content.decode()
+            raises = [q for q in queries if q["sql"].startswith(f'UPDATE "{table}"')]
+            assert len(raises) <= 2  # the middleware's and the fragments'
+        assert "Page cache unavailable: serving / uncached" in caplog.messages
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TRIGGER refuse_generation ON {table}")
+            cursor.execute("DROP FUNCTION refuse_generation()")

@@ -11,6 +11,7 @@ from reversion.models import Revision
 
 from articles import history
 from articles.models import Article, Autosave, EditingSession, Transition
+from tests.admin_urls import change_url
 from tests.factories import UserFactory, article_form_data
 
 pytestmark = pytest.mark.django_db
@@ -29,10 +30,6 @@ def logged_in(user):
     client = Client()
     client.force_login(user)
     return client
-
-
-def change_url(article, query=""):
-    return reverse("admin:articles_article_change", args=[article.pk]) + query
 
 
 def open_form(client, article, query=""):

@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 from reversion.models import Version
 
-from articles import admin as article_admin
+from articles import editing
 from articles.models import Article, Image, Rendition
 from tests.factories import (
     CompanyFactory,
@@ -25,12 +25,6 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 ADD_IMAGE = reverse("admin:articles_image_add")
-
-
-@pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
 
 
 @pytest.fixture
@@ -129,7 +123,7 @@ def test_a_story_save_that_fails_part_way_changes_nothing(editor, story, monkeyp
         reached.append(Article.objects.get(pk=article.pk).headline)
         raise OperationalError("server closed the connection unexpectedly")
 
-    monkeypatch.setattr(article_admin, "record_quotes", database_gone)
+    monkeypatch.setattr(editing, "record_quotes", database_gone)
     client = Client(raise_request_exception=False)
     client.force_login(editor)
 

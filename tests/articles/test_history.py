@@ -9,6 +9,7 @@ from reversion.models import Version
 
 from articles import history
 from articles.models import Article
+from tests.admin_urls import change_url
 from tests.factories import (
     AuthorFactory,
     CompanyFactory,
@@ -17,18 +18,6 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def editor_client(client_as):
-    return client_as("editor")
-
-
-def change_url(article, **query):
-    url = reverse("admin:articles_article_change", args=[article.pk])
-    if query:
-        url += "?" + "&".join(f"{key}={value}" for key, value in query.items())
-    return url
 
 
 def save_in_admin(client, article, **changes):

@@ -27,12 +27,6 @@ pytestmark = pytest.mark.django_db
 ADD = reverse("admin:articles_image_add")
 
 
-@pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
-
-
 def post_image(client, name, content, **fields):
     return client.post(
         ADD,

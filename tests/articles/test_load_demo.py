@@ -8,8 +8,8 @@ from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.test import RequestFactory
 
-from articles.management.commands import load_demo
 from articles.models import Article
+from demo.management.commands import load_demo
 from tests.factories import jpeg_bytes
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,8 @@ from django.test import Client, RequestFactory
 from pythonjsonlogger.json import JsonFormatter
 
 from articles import views
-from articles.middleware import RETRY_AFTER_SECONDS
+from newsroom import views as site_views
+from newsroom.middleware import RETRY_AFTER_SECONDS
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
@@ -138,7 +139,7 @@ def test_an_outage_met_outside_a_view_is_a_503_too():
     try:
         raise OperationalError("server closed the connection unexpectedly")
     except OperationalError:
-        response = views.server_error(request)
+        response = site_views.server_error(request)
     assert_friendly_503(response)
 
 

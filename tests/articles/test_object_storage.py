@@ -32,10 +32,12 @@ def free_port() -> int:
 
 
 def settings_under(monkeypatch, **environment) -> dict:
-    """newsroom/settings.py as it reads with these environment variables."""
+    """newsroom/settings/__init__.py as it reads with these environment variables."""
     for name, value in environment.items():
         monkeypatch.setenv(name, value)
-    return runpy.run_path(str(Path(django_settings.BASE_DIR, "newsroom/settings.py")))
+    return runpy.run_path(
+        str(Path(django_settings.BASE_DIR, "newsroom/settings/__init__.py"))
+    )
 
 
 @pytest.fixture(scope="module")
@@ -106,12 +108,6 @@ def bucket(s3_endpoint, monkeypatch, settings):
 def keys_in(client) -> set[str]:
     pages = client.get_paginator("list_objects_v2").paginate(Bucket=BUCKET)
     return {item["Key"] for page in pages for item in page.get("Contents", [])}
-
-
-@pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
 
 
 def test_media_stay_on_disk_unless_a_bucket_is_named(monkeypatch):

@@ -20,11 +20,6 @@ pytestmark = pytest.mark.django_db
 HOUR = datetime.timedelta(hours=1)
 
 
-def published(**kwargs):
-    kwargs.setdefault("published_at", timezone.now() - HOUR)
-    return ArticleFactory(status="published", **kwargs)
-
-
 def not_public_stories(**kwargs):
     now = timezone.now()
     return [
@@ -36,9 +31,13 @@ def not_public_stories(**kwargs):
 
 
 def test_home_leads_with_the_newest_public_story(client):
-    older = published(headline="Older story", published_at=timezone.now() - 3 * HOUR)
-    lead = published(
-        headline="Newest story", lead_image=ImageFactory(alt_text="Lead picture")
+    older = ArticleFactory(
+        published=True, headline="Older story", published_at=timezone.now() - 3 * HOUR
+    )
+    lead = ArticleFactory(
+        published=True,
+        headline="Newest story",
+        lead_image=ImageFactory(alt_text="Lead picture"),
     )
     hidden = not_public_stories()
     response = client.get("/")
@@ -54,7 +53,7 @@ def test_home_leads_with_the_newest_public_story(client):
 
 def test_home_is_paginated(client, settings):
     for n in range(settings.STORIES_PER_PAGE + 2):
-        published(published_at=timezone.now() - n * HOUR)
+        ArticleFactory(published=True, published_at=timezone.now() - n * HOUR)
     page_two = client.get("/?page=2")
     assert page_two.status_code == 200
     assert len(page_two.context["stories"]) == 2
@@ -67,7 +66,8 @@ def test_story_page_shows_everything_a_reader_needs(client):
     company = CompanyFactory(name="Great Wall Motor")
     person = PersonFactory(name="Harald Krueger")
     brand = BrandFactory(name="MINI")
-    article = published(
+    article = ArticleFactory(
+        published=True,
         headline="BMW and Great Wall talk electric MINIs",
         dek="Talks are going well, the chief executive says.",
         body="<p>Body text with <strong>bold</strong>.</p>",
@@ -77,7 +77,9 @@ def test_story_page_shows_everything_a_reader_needs(client):
         lead_image=ImageFactory(caption="A MINI on the line", credit="Newsroom"),
     )
     CorrectionFactory(article=article, text="The plant is in Oxford.")
-    related = published(headline="Related by entity", entities=[company])
+    related = ArticleFactory(
+        published=True, headline="Related by entity", entities=[company]
+    )
     response = client.get(article.get_absolute_url())
     assert response.status_code == 200
     html = response.content.decode()
@@ -110,8 +112,10 @@ def test_a_story_that_is_not_public_answers_404(client, status):
 
 def test_section_tag_and_author_pages_list_only_their_public_stories(client):
     section, author = SectionFactory(name="Automotive"), AuthorFactory()
-    mine = published(section=section, authors=[author], tags=["mini"])
-    published()  # another section, author and tag
+    mine = ArticleFactory(
+        published=True, section=section, authors=[author], tags=["mini"]
+    )
+    ArticleFactory(published=True)  # another section, author and tag
     hidden = not_public_stories(section=section)
     for story in hidden:
         story.tags.add("mini")
@@ -143,8 +147,12 @@ def test_healthz(client):
 def many_stories(n, **kwargs):
     authors = [AuthorFactory(), AuthorFactory()]
     for _ in range(n):
-        published(
-            authors=authors, lead_image=ImageFactory(), tags=["bmw", "mini"], **kwargs
+        ArticleFactory(
+            published=True,
+            authors=authors,
+            lead_image=ImageFactory(),
+            tags=["bmw", "mini"],
+            **kwargs,
         )
 
 
@@ -172,12 +180,15 @@ def test_tag_query_budget(client):
 
 def test_author_query_budget(client):
     author = AuthorFactory()
-    published(authors=[author])
+    ArticleFactory(published=True, authors=[author])
     url = author.get_absolute_url()
     assert_budget(
         client,
         url,
-        lambda: [published(authors=[author, AuthorFactory()]) for _ in range(49)],
+        lambda: [
+            ArticleFactory(published=True, authors=[author, AuthorFactory()])
+            for _ in range(49)
+        ],
         budget=6,
         warm=3,
     )
@@ -185,14 +196,15 @@ def test_author_query_budget(client):
 
 def test_story_page_query_budget(client):
     company = CompanyFactory()
-    article = published(
+    article = ArticleFactory(
+        published=True,
         authors=[AuthorFactory()],
         entities=[company],
         tags=["one"],
         lead_image=ImageFactory(),
     )
     CorrectionFactory(article=article)
-    published(entities=[company])
+    ArticleFactory(published=True, entities=[company])
 
     def grow():
         article.tags.add(*[f"tag {n}" for n in range(29)])
@@ -200,7 +212,7 @@ def test_story_page_query_budget(client):
             entity = [CompanyFactory, PersonFactory, BrandFactory][n % 3]()
             article.entity_links.create(entity=entity)
             article.bylines.create(author=AuthorFactory(), order=n + 1)
-            published(entities=[entity], tags=[f"tag {n}"])
+            ArticleFactory(published=True, entities=[entity], tags=[f"tag {n}"])
         CorrectionFactory(article=article)
 
     # Warm: the section list, the story's entities with their roles and the
@@ -211,7 +223,8 @@ def test_story_page_query_budget(client):
 
 
 def test_a_story_page_shows_its_byline_topics_and_corrections_in_order(client):
-    article = published(
+    article = ArticleFactory(
+        published=True,
         authors=[AuthorFactory(name="Jane Whitfield"), AuthorFactory(name="Li Wei")],
         tags=["joint ventures", "China"],
     )
@@ -246,11 +259,19 @@ def test_healthz_answers_503_when_the_database_does_not(client, monkeypatch):
 
 def test_related_stories_rank_by_what_they_share_and_stay_public(client):
     bmw, great_wall = CompanyFactory(), CompanyFactory()
-    article = published(entities=[bmw, great_wall], tags=["electric cars"])
-    both = published(entities=[bmw, great_wall], published_at=timezone.now() - 5 * HOUR)
-    one = published(entities=[bmw])
-    by_tag = published(tags=["electric cars"], published_at=timezone.now() - 2 * HOUR)
-    published()  # shares nothing
+    article = ArticleFactory(
+        published=True, entities=[bmw, great_wall], tags=["electric cars"]
+    )
+    both = ArticleFactory(
+        published=True,
+        entities=[bmw, great_wall],
+        published_at=timezone.now() - 5 * HOUR,
+    )
+    one = ArticleFactory(published=True, entities=[bmw])
+    by_tag = ArticleFactory(
+        published=True, tags=["electric cars"], published_at=timezone.now() - 2 * HOUR
+    )
+    ArticleFactory(published=True)  # shares nothing
     ArticleFactory(status="draft", entities=[bmw, great_wall])
     response = client.get(article.get_absolute_url())
     related = list(response.context["related_stories"])
@@ -264,7 +285,10 @@ def test_deep_pages_seek_by_cursor_without_counting(client, monkeypatch):
     from articles import pagination
 
     monkeypatch.setattr(pagination, "MAX_NUMBERED_PAGE", 1)
-    stories = [published(published_at=timezone.now() - n * HOUR) for n in range(30)]
+    stories = [
+        ArticleFactory(published=True, published_at=timezone.now() - n * HOUR)
+        for n in range(30)
+    ]
     first = client.get("/")
     older = first.context["page_obj"].older_url
     assert older.startswith("?before=")  # past the numbered pages
@@ -284,3 +308,30 @@ def test_deep_pages_seek_by_cursor_without_counting(client, monkeypatch):
         "?page=0",
     ]:
         assert client.get(f"/{bad}").status_code == 404, bad
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        lambda section, company: "/",
+        lambda section, company: section.get_absolute_url(),
+        lambda section, company: company.get_absolute_url(),
+    ],
+    ids=["home", "section", "company"],
+)
+def test_lists_read_the_page_size_when_asked_not_at_import(client, settings, page):
+    """STORIES_PER_PAGE is read when a page is built: changed at run time
+    (here by a test), every list honours it."""
+    settings.STORIES_PER_PAGE = 2
+    section, company = SectionFactory(), CompanyFactory()
+    for n in range(3):
+        ArticleFactory(
+            published=True,
+            section=section,
+            entities=[company],
+            headline=f"Story number {n}",
+            published_at=timezone.now() - (n + 1) * HOUR,
+        )
+    html = client.get(page(section, company)).content.decode()
+    assert html.count("Story number") == 2
+    assert 'rel="next"' in html

@@ -11,6 +11,7 @@ from django.urls import reverse
 from articles.models import Article, PreviewLink, Transition
 from articles.workflow import perform
 from entities.models import MentionSuggestion, Quote
+from tests.admin_urls import change_url
 from tests.factories import (
     PersonFactory,
     PreviewLinkFactory,
@@ -28,10 +29,6 @@ STATES = ["draft", "in_review", "scheduled", "published", "withdrawn"]
 def may_change(role, state):
     """The rule under test: editors change any story, authors their drafts."""
     return role in {"editor", "superuser"} or (role == "author" and state == "draft")
-
-
-def change_url(article):
-    return reverse("admin:articles_article_change", args=[article.pk])
 
 
 def assert_sent_to_login(response):

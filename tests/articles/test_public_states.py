@@ -11,6 +11,7 @@ from taggit.models import Tag
 from articles import history
 from articles.models import SlugRedirect
 from articles.workflow import Action, perform
+from tests.admin_urls import change_url
 from tests.factories import (
     ArticleFactory,
     CompanyFactory,
@@ -61,10 +62,6 @@ def pages_listing(client, pages, headline):
         if headline in response.content.decode():
             listing.append(url)
     return listing
-
-
-def change_url(article):
-    return reverse("admin:articles_article_change", args=[article.pk])
 
 
 # A scheduled story

@@ -2,7 +2,8 @@
 the admin, previews, signed-in staff, writes and anything just written read
 from the primary.
 
-The replica here is settings_test's mirror: the test database under a second
+The replica here is the test settings' mirror (newsroom.settings.test): the
+test database under a second
 alias, so the queries each alias ran can be counted apart."""
 
 import datetime
@@ -16,9 +17,9 @@ from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from articles import replicas
 from articles.models import Article, Section
-from articles.replicas import (
+from newsroom import replicas
+from newsroom.replicas import (
     PIN_COOKIE,
     REPLICA,
     ROUTER,
@@ -59,7 +60,7 @@ def replica(settings):
 
 
 # A reader's page reads one row on the primary whatever else it reads from
-# the replica: the page generation (articles/caching.py).
+# the replica: the page generation (newsroom/caching.py).
 GENERATION_READ = 1
 
 
@@ -295,7 +296,7 @@ def test_the_replica_is_configured_by_its_url(monkeypatch):
     assert replica_settings["CONN_HEALTH_CHECKS"]
     assert configured["DATABASE_ROUTERS"] == [ROUTER]
     assert configured["REPLICA_PIN_SECONDS"] == 3
-    assert "articles.replicas.ReplicaReadsMiddleware" in configured["MIDDLEWARE"]
+    assert "newsroom.replicas.ReplicaReadsMiddleware" in configured["MIDDLEWARE"]
 
     monkeypatch.delenv("DATABASE_REPLICA_URL")
     configured = settings_under(monkeypatch)

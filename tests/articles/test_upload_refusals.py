@@ -153,12 +153,6 @@ REFUSED = {
 
 
 @pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
-
-
-@pytest.fixture
 def upload_temp_dir(settings, tmp_path):
     """Uploads over FILE_UPLOAD_MAX_MEMORY_SIZE are spooled here."""
     settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path)

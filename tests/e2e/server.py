@@ -87,7 +87,7 @@ class NewsroomServer:
             if key not in {"REDIS_URL", "DJANGO_SETTINGS_MODULE", "PYTHONWARNINGS"}
         }
         env.update(
-            DJANGO_SETTINGS_MODULE="tests.e2e.settings",
+            DJANGO_SETTINGS_MODULE="newsroom.settings.e2e",
             DEBUG="0",
             SECRET_KEY=secrets.token_urlsafe(50),
             ALLOWED_HOSTS="127.0.0.1",
@@ -100,6 +100,7 @@ class NewsroomServer:
             E2E_STATIC_ROOT=str(self.root / "static"),
             EMAIL_BACKEND="django.core.mail.backends.console.EmailBackend",
             DEMO_PASSWORD=self.password,
+            INSTALL_DEMO="1",
             GUNICORN_BIND=f"127.0.0.1:{self.port}",
             # One process, so its local-memory page cache is the only one;
             # threads, so two people can work at once.

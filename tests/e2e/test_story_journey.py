@@ -9,8 +9,8 @@ import feedparser
 import pytest
 from playwright.sync_api import Page, expect
 
-from articles.demo_content import LeadImage
-from articles.management.commands.load_demo import render_lead_image
+from demo.content import LeadImage
+from demo.management.commands.load_demo import render_lead_image
 from tests.e2e import desk
 
 pytestmark = [pytest.mark.e2e, pytest.mark.incremental]

@@ -5,8 +5,8 @@ stories, and the matcher's rebuild when names change."""
 import pytest
 from django.urls import reverse
 
-from articles import demo_content as demo
 from articles.models import Article
+from demo import content as demo
 from entities.detection import MentionIndex, Term, current_index, fold
 from entities.mentions import detect_mentions, mentions_in
 from entities.models import Alias, Company, Entity

@@ -22,19 +22,11 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
-def published(**kwargs):
-    return ArticleFactory(
-        status="published",
-        published_at=timezone.now() - datetime.timedelta(hours=1),
-        **kwargs,
-    )
-
-
 def test_entity_pages_list_exactly_the_public_stories_linked_to_them(client):
     company, person, brand = CompanyFactory(), PersonFactory(), BrandFactory()
     for entity in (company, person, brand):
-        linked = published(entities=[entity])
-        published()  # not linked
+        linked = ArticleFactory(published=True, entities=[entity])
+        ArticleFactory(published=True)  # not linked
         ArticleFactory(status="draft", entities=[entity])
         ArticleFactory(
             status="published",
@@ -126,7 +118,8 @@ def linked_stories(entity, n):
     and a timeline event behind each."""
     author = AuthorFactory()
     for _ in range(n):
-        story = published(
+        story = ArticleFactory(
+            published=True,
             entities=[entity, CompanyFactory()],
             authors=[author],
             lead_image=ImageFactory(),

@@ -26,7 +26,8 @@ from django.utils.text import slugify
 from taggit.models import Tag
 
 from articles.models import Author, Section
-from articles.search import CONFIG, fold
+from articles.search import CONFIG
+from newsroom.text import fold_digraphs
 
 SECTIONS = ["Automotive", "Business", "Technology", "Markets", "Policy", "Opinion"]
 SYLLABLES = (
@@ -390,11 +391,11 @@ class Command(BaseCommand):
                     "SELECT word, (SELECT string_agg(lexeme, ' ') FROM "
                     f"unnest(to_tsvector('{CONFIG}', word))) "
                     "FROM unnest(%s::text[]) AS word",
-                    [[fold(w) for w in chunk]],
+                    [[fold_digraphs(w) for w in chunk]],
                 )
                 folded = dict(cursor.fetchall())
                 for word in chunk:
-                    lexemes[word] = folded.get(fold(word))
+                    lexemes[word] = folded.get(fold_digraphs(word))
         return lexemes
 
     def tokens(self, text: str) -> list[str | None]:

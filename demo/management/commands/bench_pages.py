@@ -25,8 +25,9 @@ from taggit.models import Tag
 
 from articles.models import Article, Section
 from articles.pagination import MAX_NUMBERED_PAGE, cursor_of
-from articles.search import CONFIG, fold
+from articles.search import CONFIG
 from entities.models import Entity
+from newsroom.text import fold_digraphs
 
 EDITOR = "bench-editor"
 
@@ -188,7 +189,7 @@ class Command(BaseCommand):
                     "WHERE status = 'published' AND published_at <= now() "
                     f"AND search_vector @@ websearch_to_tsquery('{CONFIG}', %s) "
                     "ORDER BY published_at DESC, id DESC LIMIT 1000",
-                    [fold(query)],
+                    [fold_digraphs(query)],
                 )
                 plan = [row[0] for row in cursor.fetchall()]
             if any("article_search_idx" in line for line in plan):

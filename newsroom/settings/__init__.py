@@ -6,17 +6,14 @@ refuses to start without SECRET_KEY and ALLOWED_HOSTS.
 
 import datetime
 import os
-import secrets
-import sys
 import tempfile
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import csp.constants
 import dj_database_url
-from django.core.exceptions import ImproperlyConfigured
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 
 def env_bool(name: str, default: bool = False) -> bool:
@@ -34,41 +31,23 @@ def env_list(name: str) -> list[str]:
 
 DEBUG = env_bool("DEBUG")
 
-# Commands that serve nothing and sign nothing (migrations, checks, static
-# files) may run without the production secrets; anything else may not.
-OFFLINE_COMMANDS = {
-    "makemigrations",
-    "migrate",
-    "showmigrations",
-    "sqlmigrate",
-    "check",
-    "collectstatic",
-}
-OFFLINE = (
-    len(sys.argv) > 1
-    and Path(sys.argv[0]).name == "manage.py"
-    and sys.argv[1] in OFFLINE_COMMANDS
-    and "--deploy" not in sys.argv
-)
-
+# Without DEBUG the secrets come from the environment. Settings do not
+# refuse to load without them, whatever started Django (manage.py, python -m
+# django, gunicorn): what serves refuses to start (newsroom.checks,
+# called by wsgi.py and asgi.py), and anything that would sign with an empty
+# key is refused by Django itself, while migrations, checks and collectstatic
+# need neither.
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
-if not SECRET_KEY:
-    if DEBUG:
-        SECRET_KEY = "django-insecure-development-only-key-never-use-in-production"
-    elif OFFLINE:
-        SECRET_KEY = secrets.token_urlsafe(50)  # used for nothing, kept nowhere
-    else:
-        raise ImproperlyConfigured("SECRET_KEY is required when DEBUG is off.")
+if not SECRET_KEY and DEBUG:
+    SECRET_KEY = "django-insecure-development-only-key-never-use-in-production"
 # Rotating the key: the new one goes in SECRET_KEY and the old ones here,
 # comma-separated, so that sessions, preview links and password-reset links
 # signed with them stay valid until they expire (README, "Operations").
 SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS")
 
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
-if not ALLOWED_HOSTS:
-    if not DEBUG and not OFFLINE:
-        raise ImproperlyConfigured("ALLOWED_HOSTS is required when DEBUG is off.")
-    ALLOWED_HOSTS = ["localhost", "127.0.0.1"]
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS") or (
+    ["localhost", "127.0.0.1"] if DEBUG else []
+)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -89,11 +68,17 @@ INSTALLED_APPS = [
     "articles",
     "entities",
 ]
+# The demo newsroom and the benchmark tools (load_demo, generate_corpus,
+# bench_pages): with DEBUG, or INSTALL_DEMO=1 (the benchmarks, the browser
+# tests' server); production need not install them.
+INSTALL_DEMO = env_bool("INSTALL_DEMO", DEBUG)
+if INSTALL_DEMO:
+    INSTALLED_APPS.append("demo")
 
 MIDDLEWARE = [
-    # First: its time and status are what the reader got (articles/middleware.py).
-    "articles.middleware.RequestLogMiddleware",
-    "articles.middleware.DatabaseUnavailableMiddleware",
+    # First: its time and status are what the reader got (newsroom/middleware.py).
+    "newsroom.middleware.RequestLogMiddleware",
+    "newsroom.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # A reader's cached page is answered here, before sessions, CSRF,
     # authentication and messages are read for nothing. It is stored with
@@ -101,12 +86,12 @@ MIDDLEWARE = [
     # a hit carries them without their being built again; the security
     # middleware above still sees every request (HTTPS redirect, HSTS,
     # nosniff, referrer). Signed-in staff (a session cookie) pass.
-    "articles.caching.PublicPageCacheMiddleware",
+    "newsroom.caching.PublicPageCacheMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before anything reads the database; only with a replica configured.
-    "articles.replicas.ReplicaReadsMiddleware",
+    "newsroom.replicas.ReplicaReadsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
@@ -131,6 +116,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "newsroom.context_processors.site",
                 "articles.context_processors.navigation",
             ],
         },
@@ -153,7 +139,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Readers' pages may read from a replica of the primary; the admin, previews,
-# writes and anything just written never do (articles/replicas.py).
+# writes and anything just written never do (newsroom/replicas.py).
 DATABASE_ROUTERS = []
 if os.environ.get("DATABASE_REPLICA_URL"):
     DATABASES["replica"] = dj_database_url.parse(
@@ -165,7 +151,7 @@ if os.environ.get("DATABASE_REPLICA_URL"):
         **DATABASES["default"].get("OPTIONS", {}),
         **DATABASES["replica"].get("OPTIONS", {}),
     }
-    DATABASE_ROUTERS = ["articles.replicas.ReplicaRouter"]
+    DATABASE_ROUTERS = ["newsroom.replicas.ReplicaRouter"]
 # How long reads stay on the primary after a write, for the browser that
 # wrote and, after a change readers see, for everyone: longer than the
 # replica's usual lag.
@@ -175,8 +161,8 @@ if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
             # Django's RedisCache, except that Redis down is a cache miss and
-            # a logged warning, not an error (articles/redis_cache.py).
-            "BACKEND": "articles.redis_cache.FailSoftRedisCache",
+            # a logged warning, not an error (newsroom/caches.py).
+            "BACKEND": "newsroom.caches.FailSoftRedisCache",
             "LOCATION": os.environ["REDIS_URL"],
             # Fail fast: with Redis down, pages are served uncached, not slowly.
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
@@ -440,7 +426,7 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
-        # One line per request (articles.middleware.RequestLogMiddleware);
+        # One line per request (newsroom.middleware.RequestLogMiddleware);
         # REQUEST_LOG_LEVEL=WARNING turns it off.
         "newsroom.requests": {
             "handlers": ["requests"],

@@ -3,7 +3,7 @@ accounts and a set of stories about BMW, MINI and Great Wall.
 
 Every row is found again by its slug, username or alt text, so the command can
 run any number of times: a second run creates nothing and writes nothing unless
-the demo content in ``articles/demo_content.py`` has changed, in which case it
+the demo content in ``demo/content.py`` has changed, in which case it
 brings the demo rows back in line with it.
 """
 
@@ -24,7 +24,6 @@ from PIL import Image as PILImage
 from PIL import ImageColor, ImageDraw, ImageFont
 from taggit.models import Tag
 
-from articles import demo_content as demo
 from articles.images import create_renditions
 from articles.models import (
     Article,
@@ -37,6 +36,7 @@ from articles.models import (
     Transition,
 )
 from articles.richtext import sanitize_html
+from demo import content as demo
 from entities.mentions import record_quotes
 from entities.models import (
     Alias,

@@ -1,15 +1,11 @@
-"""Cache purges. A change to anything readers see makes every page cached
-by the app stale (articles.caching), and purges from the cache in front
-(newsroom.frontcache) exactly the pages that show it, once it commits. A
-change they cannot see — a draft saved, a story in review edited, an image
-uploaded and not yet used — purges nothing, so that journalists at work all
-day do not empty the public cache."""
+"""Which public pages a change to a story, or to what it is made of,
+purges (newsroom.purging). A story readers cannot see — a draft, one in
+review — is on no public page, and its saves purge nothing."""
 
-from django.db.models.signals import m2m_changed, post_delete, post_init, post_save
+from django.db.models.signals import m2m_changed, post_init
 from django.dispatch import receiver
 from taggit.models import Tag
 
-from articles.caching import bump_generation
 from articles.models import (
     Article,
     ArticleEntity,
@@ -20,21 +16,12 @@ from articles.models import (
     Section,
     TaggedArticle,
 )
-from entities.models import (
-    Alias,
-    CompanyRelationship,
-    Entity,
-    EntityEvent,
-    Quote,
-    Role,
-)
-from newsroom import frontcache
+from entities.models import Entity
 from newsroom.frontcache import LATEST, SITE, entity_key, key
+from newsroom.purging import purge, register
 
 # Parts of one story: seen when their story is.
 STORY_PARTS = (ArticleEntity, Byline, Correction, TaggedArticle)
-# What belongs to one or two companies, people or brands: on their pages.
-ENTITY_PARTS = (Alias, CompanyRelationship, EntityEvent, Quote, Role)
 # A story readers see, or whose page answers them: published (out or
 # scheduled, whose time the page generation keeps) or withdrawn (its 410).
 READER_STATES = {Article.Status.PUBLISHED, Article.Status.WITHDRAWN}
@@ -87,14 +74,6 @@ def story_keys(story_id: int, *, section_ids=()) -> set[str]:
     return keys
 
 
-def entity_keys(entities) -> set[str]:
-    """An entity's page and feeds, and the story pages that name it."""
-    keys = set()
-    for entity in entities:
-        keys |= {entity_key(entity), f"shows:{entity_key(entity)}"}
-    return keys
-
-
 def story_of(part) -> int:
     # Tags name their story as taggit does, the other parts as "article".
     return (
@@ -130,14 +109,6 @@ def keys_seen_by_readers(instance, deleted: bool = False) -> set[str]:
         elif isinstance(instance, TaggedArticle):
             keys.add(key("tag", instance.tag.slug))
         return keys
-    if isinstance(instance, Entity):
-        return entity_keys([instance])
-    if isinstance(instance, ENTITY_PARTS):
-        return entity_keys(
-            getattr(instance, field.name)
-            for field in instance._meta.concrete_fields
-            if field.is_relation and issubclass(field.related_model, Entity)
-        )
     if isinstance(instance, Author):
         author = key("author", instance.slug)
         return {author, f"shows:{author}"}
@@ -152,23 +123,12 @@ def keys_seen_by_readers(instance, deleted: bool = False) -> set[str]:
     return set()
 
 
-def purge(keys: set[str]) -> None:
-    if keys:
-        bump_generation()
-        frontcache.purge_after_commit(keys)
+register([Article, *STORY_PARTS, Author, Section, Image], keys_seen_by_readers)
 
 
-@receiver(post_save)
-def purge_pages(sender, instance, **kwargs):
-    purge(keys_seen_by_readers(instance))
-
-
-@receiver(post_delete)
-def purge_pages_on_delete(sender, instance, **kwargs):
-    purge(keys_seen_by_readers(instance, deleted=True))
-
-
-@receiver(m2m_changed)
+@receiver(m2m_changed, sender=Article.tags.through)
+@receiver(m2m_changed, sender=Article.authors.through)
+@receiver(m2m_changed, sender=Article.entities.through)
 def purge_pages_on_links(sender, instance, action, model, pk_set, **kwargs):
     if not action.startswith("post_") or not isinstance(instance, Article):
         return

@@ -7,9 +7,19 @@ os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/newsroom")
 # The test client speaks plain HTTP; tests of the redirect turn it on.
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
+# The demo content and the benchmark commands are tested too.
+os.environ.setdefault("INSTALL_DEMO", "1")
 
-from newsroom.settings import *  # noqa: F403
-from newsroom.settings import DATABASES, LOGGING
+# The package (newsroom/settings/__init__.py) was read from the environment
+# before this module ran: read it again with the defaults above.
+import importlib
+
+import newsroom.settings
+
+importlib.reload(newsroom.settings)
+
+from newsroom.settings import *  # noqa: E402, F403
+from newsroom.settings import DATABASES, LOGGING  # noqa: E402
 
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise RuntimeError("The test suite runs on PostgreSQL: set DATABASE_URL to one.")

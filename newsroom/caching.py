@@ -25,14 +25,14 @@ from django.core.cache import cache
 from django.core.signals import request_finished, request_started
 from django.db import connections, router
 from django.db.models import F, Subquery
+from django.db.models.functions import Least
 from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 
-from articles.models import Article
-from articles.replicas import note_change
 from newsroom import frontcache
 from newsroom.models import PageGeneration
+from newsroom.replicas import note_change
 
 logger = logging.getLogger(__name__)
 
@@ -60,16 +60,28 @@ def bump_generation() -> None:
     _this_request.generation = None
     generations = PageGeneration.objects.using(router.db_for_write(PageGeneration))
     raised = generations.filter(pk=1).update(
-        number=F("number") + 1, next_publish_at=Subquery(_next_publish())
+        number=F("number") + 1, next_publish_at=_next_publish()
     )
     if not raised:  # the row is made by the migration; put it back if lost
         generations.get_or_create(pk=1)
 
 
+# What becomes visible to readers with no write, at a time set in advance:
+# each domain app registers its scheduled content (articles.apps: stories).
+_schedules = []
+
+
+def register_schedule(next_times) -> None:
+    """``next_times()`` gives a queryset of one datetime column, soonest
+    first: when what is scheduled comes out."""
+    _schedules.append(next_times)
+
+
 def _next_publish():
-    return (
-        Article.objects.scheduled().order_by("published_at").values("published_at")[:1]
-    )
+    soonest = [Subquery(next_times()[:1]) for next_times in _schedules]
+    if not soonest:
+        return None
+    return soonest[0] if len(soonest) == 1 else Least(*soonest)
 
 
 # The generation read once per request, however many fragments and derived
@@ -113,7 +125,7 @@ def _read_generation() -> int:
         return number
     note_change()
     generations.filter(pk=1, number=number).update(
-        number=number + 1, next_publish_at=Subquery(_next_publish())
+        number=number + 1, next_publish_at=_next_publish()
     )
     return generations.values_list("number", flat=True).get(pk=1)
 

@@ -588,7 +588,7 @@ def app_server_environment(tmp_path: Path, **overrides: str) -> dict[str, str]:
     committed to the test database, with a cache and media of its own."""
     return production_environment(
         **{
-            "DJANGO_SETTINGS_MODULE": "tests.scale_out_settings",
+            "DJANGO_SETTINGS_MODULE": "newsroom.settings.servers",
             "DATABASE_URL": database_url(),
             "CACHE_DIR": str(tmp_path / "cache"),
             "MEDIA_ROOT": str(tmp_path / "media"),

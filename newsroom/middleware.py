@@ -101,7 +101,7 @@ class DatabaseUnavailableMiddleware:
     """A view that meets a database that does not answer gets the 503 page.
 
     Errors raised outside views (in another middleware, say, loading a
-    session) reach ``articles.views.server_error``, which answers the same.
+    session) reach ``newsroom.views.server_error``, which answers the same.
     """
 
     def __init__(self, get_response):

@@ -32,7 +32,7 @@ from django.db import DEFAULT_DB_ALIAS, connections
 logger = logging.getLogger(__name__)
 
 REPLICA = "replica"
-ROUTER = "articles.replicas.ReplicaRouter"
+ROUTER = "newsroom.replicas.ReplicaRouter"
 PIN_COOKIE = "newsroom_primary"
 RECENT_CHANGE_KEY = "newsroom:changed-recently"
 PRIMARY_PREFIXES = ("/admin/", "/preview/")

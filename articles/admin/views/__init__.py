@@ -1,0 +1,1 @@
+"""The pages a story has in the admin besides its change form."""

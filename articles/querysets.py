@@ -1,0 +1,79 @@
+"""The queries every part of the site shares: which stories and pictures
+readers may see (the one definition of public), what a list of stories
+reads, which preview links still open."""
+
+from django.core import signing
+from django.db import models
+from django.db.models import Exists, OuterRef, Prefetch
+from django.utils import timezone
+
+# What lists of stories never show, and a story page shows only the first of.
+LONG_COLUMNS = ("body", "body_text", "search_vector")
+
+
+class ImageQuerySet(models.QuerySet):
+    def public(self):
+        """Images a reader may see: the lead image of a public story, a
+        byline's photo, a company's, person's or brand's picture. A draft's
+        or a withdrawn story's pictures are not among them (articles.media
+        serves only these to readers)."""
+        from articles.models import Article, Author
+        from entities.models import Entity
+
+        return self.filter(
+            Exists(Article.objects.published().filter(lead_image=OuterRef("pk")))
+            | Exists(Author.objects.filter(photo=OuterRef("pk")))
+            | Exists(Entity.objects.filter(image=OuterRef("pk")))
+        )
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """Stories a reader may see: published, and their publish time has come.
+
+        The one definition of public: every view, feed, sitemap and search
+        starts here.
+        """
+        return self.filter(
+            status=self.model.Status.PUBLISHED, published_at__lte=timezone.now()
+        )
+
+    def scheduled(self):
+        """Published stories whose time has not come yet."""
+        return self.filter(
+            status=self.model.Status.PUBLISHED, published_at__gt=timezone.now()
+        )
+
+    def for_cards(self):
+        """Stories for a list drawn with {% story_cards %}: only what
+        pagination needs; each card comes from the cache, and its story is
+        read in full (for_listing) only when it is not there."""
+        return self.only("pk", "published_at")
+
+    def for_listing(self):
+        """What a list of stories shows: section, image and bylines, in a fixed
+        number of queries whatever the number of stories. The long columns
+        (body, search text and vector: some 20 KB a story) stay behind."""
+        from articles.models import Byline
+
+        return (
+            self.defer(*LONG_COLUMNS)
+            .select_related("section", "lead_image")
+            .prefetch_related(
+                Prefetch("bylines", queryset=Byline.objects.select_related("author")),
+                "lead_image__renditions",
+            )
+        )
+
+
+class PreviewLinkQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
+
+    def from_token(self, token: str):
+        """The link a token names, or None when the token was not signed here."""
+        try:
+            pk = signing.loads(token, salt=self.model.TOKEN_SALT)
+        except signing.BadSignature:
+            return None
+        return self.select_related("article").filter(pk=pk).first()

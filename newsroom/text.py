@@ -1,0 +1,28 @@
+"""Text helpers every app shares."""
+
+import re
+from html import unescape
+
+from django.utils.html import strip_tags
+
+_BLOCK_END = re.compile(r"</(p|h[1-6]|li|blockquote)>|<br\s*/?>", re.IGNORECASE)
+
+
+def html_to_text(html: str) -> str:
+    """The words of a body, one paragraph a line, without markup, with
+    entities decoded ("AT&amp;T" reads "AT&T")."""
+    text = unescape(strip_tags(_BLOCK_END.sub("\n", html or "")))
+    return "\n".join(line.strip() for line in text.splitlines() if line.strip())
+
+
+# German umlauts and ß as their two-letter spellings: "Krüger" and
+# "Krueger" are one name to a reader searching.
+_DIGRAPHS = str.maketrans(
+    {"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"}
+)
+
+
+def fold_digraphs(text: str) -> str:
+    """Umlauts and ß spelled out ("ü" → "ue"); the length may change. For
+    search, which compares words, not positions."""
+    return (text or "").translate(_DIGRAPHS)
