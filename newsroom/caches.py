@@ -29,6 +29,19 @@ logger = logging.getLogger(__name__)
 
 UNAVAILABLE = (RedisConnectionError, RedisTimeoutError)
 
+# KEYS: the number's and the next publish time's; ARGV: number, next
+# publish time, milliseconds to live. Numbers stay below 2**53, which Lua's
+# numbers hold exactly.
+PUBLISH_GENERATION = """
+local current = tonumber(redis.call('GET', KEYS[1]))
+if current and current > tonumber(ARGV[1]) then
+  return 0
+end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[3])
+redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3])
+return 1
+"""
+
 # Per process, shared by its threads (Django makes one backend per thread):
 # location -> monotonic time before which Redis is not tried again.
 _skip_until: dict[str, float] = {}
@@ -95,6 +108,25 @@ class FailSoftRedisCache(RedisCache):
     def clear(self):
         return self._soft("clear", False, super().clear)
 
+    def publish_generation(self, number_key, next_key, number, next_at, timeout):
+        """Set the page generation's copy (newsroom.caching) unless Redis
+        holds a higher number: one script, so no other write comes between
+        the comparison and the set. Django's Redis serializer keeps integers
+        as they are, so get_many reads them back."""
+        keys = [self.make_and_validate_key(key) for key in (number_key, next_key)]
+        client = self._cache.get_client(keys[0], write=True)
+        self._soft(
+            "publish_generation",
+            None,
+            client.eval,
+            PUBLISH_GENERATION,
+            2,
+            *keys,
+            number,
+            next_at,
+            max(1, int(timeout * 1000)),
+        )
+
     def incr(self, key, delta=1, version=None):
         if self.is_skipping:
             raise RedisConnectionError("Redis is being skipped after a failure")
@@ -117,3 +149,15 @@ class SharedDiskCache(DjangoCache):
 
     def close(self, **kwargs):
         pass
+
+    def publish_generation(self, number_key, next_key, number, next_at, timeout):
+        """Set the page generation's copy (newsroom.caching) unless the
+        cache holds a higher number, in one transaction of the cache's
+        SQLite files, which every worker of the machine shares."""
+        with self._cache.transact():
+            current = self.get(number_key)
+            if current is not None and current > number:
+                return False
+            self.set(number_key, number, timeout)
+            self.set(next_key, next_at, timeout)
+            return True

@@ -15,6 +15,7 @@ Logged-in staff and non-public paths are never cached. If the cache is
 down, pages are served uncached and the failure is logged.
 """
 
+import functools
 import hashlib
 import logging
 import time
@@ -23,7 +24,7 @@ from asgiref.local import Local
 from django.conf import settings
 from django.core.cache import cache
 from django.core.signals import request_finished, request_started
-from django.db import connections, router
+from django.db import connections, router, transaction
 from django.db.models import F, Subquery
 from django.db.models.functions import Least
 from django.dispatch import receiver
@@ -64,6 +65,91 @@ def bump_generation() -> None:
     )
     if not raised:  # the row is made by the migration; put it back if lost
         generations.get_or_create(pk=1)
+    # The cache's copy of the number (below) goes at once, so that this
+    # process reads the new number from PostgreSQL; once the change commits,
+    # the committed number is copied for every worker.
+    _forget_copy()
+    _copy_after_commit(generations.db)
+
+
+# The generation is PostgreSQL's, but a cached page is answered without a
+# query: the cache keeps a copy of the number (and of the next scheduled
+# time), read in the same round trip as the page. A change raises the
+# number in its transaction and, once committed, writes the new number to
+# the copy before the editor's request returns, so the next request of any
+# worker sees it. The copy only ever moves forward (a compare-and-set in
+# the cache backend: two editors' changes committing in either order leave
+# the higher number), and it lives PAGE_GENERATION_COPY_SECONDS: a copy the
+# cache failed to update is read again from PostgreSQL within that time.
+GENERATION_KEY = "newsroom:generation"
+NEXT_PUBLISH_KEY = "newsroom:generation:next"  # epoch seconds; 0: none
+
+
+def copy_seconds() -> float:
+    return getattr(settings, "PAGE_GENERATION_COPY_SECONDS", 1)
+
+
+def _forget_copy() -> None:
+    try:
+        cache.delete(GENERATION_KEY)
+    except Exception:
+        logger.warning("Cache unavailable: the generation's copy is left to expire")
+
+
+def _copy_from(found: dict) -> int | None:
+    """The number in a copy read from the cache, or None if there is no copy
+    or a scheduled story's time has come (PostgreSQL decides then)."""
+    number, next_at = found.get(GENERATION_KEY), found.get(NEXT_PUBLISH_KEY)
+    if number is None or next_at is None or (next_at and time.time() >= next_at):
+        return None
+    return number
+
+
+def publish_copy(number: int, next_publish_at) -> None:
+    """Copy the generation to the cache, unless it holds a higher one."""
+    next_at = int(next_publish_at.timestamp()) if next_publish_at else 0
+    try:
+        publish = getattr(cache, "publish_generation", None)
+        if publish is not None:
+            publish(GENERATION_KEY, NEXT_PUBLISH_KEY, number, next_at, copy_seconds())
+            return
+        current = cache.get(GENERATION_KEY)
+        if current is None or current <= number:
+            cache.set_many(
+                {GENERATION_KEY: number, NEXT_PUBLISH_KEY: next_at}, copy_seconds()
+            )
+    except Exception:
+        logger.warning("Cache unavailable: the generation is not copied")
+
+
+# One hook per database, so that a transaction that raises the number many
+# times (a story, its bylines, tags and links) copies it once.
+_copy_hooks = {}
+
+
+def _copy_hook(alias: str):
+    hook = _copy_hooks.get(alias)
+    if hook is None:
+        hook = _copy_hooks[alias] = functools.partial(_copy_committed, alias)
+    return hook
+
+
+def _copy_pending(alias: str) -> bool:
+    """Whether the open transaction raised the number: it is copied when
+    (if) that transaction commits, never before."""
+    hook = _copy_hook(alias)
+    return any(entry[1] is hook for entry in connections[alias].run_on_commit)
+
+
+def _copy_after_commit(alias: str) -> None:
+    if not _copy_pending(alias):
+        transaction.on_commit(_copy_hook(alias), using=alias, robust=True)
+
+
+def _copy_committed(alias: str) -> None:
+    row = _generation_row(connections[alias])
+    if row is not None:
+        publish_copy(*row)
 
 
 # What becomes visible to readers with no write, at a time set in advance:
@@ -103,31 +189,57 @@ def _forget_after_this_request(**kwargs):
     _this_request.active = False
 
 
-def _generation() -> int:
-    if getattr(_this_request, "active", False):
-        if _this_request.generation is None:
-            _this_request.generation = _read_generation()
+def _generation(found: dict | None = None) -> int:
+    """The page generation: remembered for the request, else from the
+    cache's copy (``found``, if the caller read it already), else from
+    PostgreSQL."""
+    active = getattr(_this_request, "active", False)
+    if active and _this_request.generation is not None:
         return _this_request.generation
-    return _read_generation()
+    if found is None:
+        found = _read_copy()
+    number = _copy_from(found)
+    if number is None:
+        number = _read_generation()
+    if active:
+        _this_request.generation = number
+    return number
+
+
+def _read_copy() -> dict:
+    try:
+        return cache.get_many([GENERATION_KEY, NEXT_PUBLISH_KEY])
+    except Exception:
+        logger.warning("Cache unavailable: the generation is read from PostgreSQL")
+        return {}
 
 
 def _read_generation() -> int:
-    """The page generation, from the primary database. The first request
-    after a scheduled story's time raises it (one request: the others see
-    the number it wrote), so the story appears with no job running."""
+    """The page generation, from the primary database, copied to the cache.
+    The first request after a scheduled story's time raises it (one request:
+    the others see the number it wrote), so the story appears with no job
+    running."""
     alias = router.db_for_write(PageGeneration)
     generations = PageGeneration.objects.using(alias)
     row = _generation_row(connections[alias])
     if row is None:
         row = (generations.get_or_create(pk=1)[0].number, None)
     number, next_publish_at = row
-    if next_publish_at is None or timezone.now() < next_publish_at:
-        return number
-    note_change()
-    generations.filter(pk=1, number=number).update(
-        number=number + 1, next_publish_at=_next_publish()
-    )
-    return generations.values_list("number", flat=True).get(pk=1)
+    if next_publish_at is not None and timezone.now() >= next_publish_at:
+        note_change()
+        generations.filter(pk=1, number=number).update(
+            number=number + 1, next_publish_at=_next_publish()
+        )
+        number, next_publish_at = generations.values_list(
+            "number", "next_publish_at"
+        ).get(pk=1)
+        if connections[alias].in_atomic_block:
+            _copy_after_commit(alias)
+    # A number this transaction raised is not every worker's yet: it is
+    # copied when it commits. Any other is.
+    if not _copy_pending(alias):
+        publish_copy(number, next_publish_at)
+    return number
 
 
 GENERATION_SQL = (
@@ -159,9 +271,11 @@ def _generation_row(connection):
         return cursor.fetchone()
 
 
-def _key(request, generation: int) -> str:
+def _key(request) -> str:
+    """A page's place in the cache. One place per address: a page stored
+    under an older generation is replaced, not left to expire."""
     digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-    return f"newsroom:page:{generation}:{request.method}:{digest}"
+    return f"newsroom:page:{request.method}:{digest}"
 
 
 def cacheable_request(request) -> bool:
@@ -193,14 +307,17 @@ class PublicPageCacheMiddleware:
             if request.method in ("GET", "HEAD") and "Cache-Control" not in response:
                 patch_cache_control(response, private=True, no_cache=True)
             return response
+        key = _key(request)
         try:
-            key = _key(request, _generation())
-            cached = cache.get(key)
+            # The page and the generation's copy in one round trip.
+            found = cache.get_many([GENERATION_KEY, NEXT_PUBLISH_KEY, key])
+            generation = _generation(found)
         except Exception:
             logger.warning("Page cache unavailable: serving %s uncached", request.path)
             return self.public(request, self.get_response(request))
-        if cached is not None:
-            stored_at, response = cached
+        cached = found.get(key)
+        if cached is not None and cached[0] == generation:
+            _, stored_at, response = cached
             # The ETag was made when the page was stored: a browser that has
             # the page gets a 304 without its body being hashed again.
             response = get_conditional_response(
@@ -216,7 +333,7 @@ class PublicPageCacheMiddleware:
             if hasattr(response, "render") and callable(response.render):
                 response.render()
             try:
-                cache.set(key, (time.time(), response), page_ttl())
+                cache.set(key, (generation, time.time(), response), page_ttl())
             except Exception:
                 logger.warning("Page cache unavailable: not storing %s", request.path)
             response["X-Cache"] = "MISS"

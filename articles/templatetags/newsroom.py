@@ -113,20 +113,21 @@ def xml_text(value):
 @register.filter
 def ld_json(data):
     """A dict as JSON-LD, safe inside <script type="application/ld+json">."""
-    return mark_safe(
-        json.dumps(data, ensure_ascii=False, separators=(",", ":")).translate(
-            _JSON_SCRIPT_ESCAPES
-        )
-    )
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    # str.replace, not str.translate with a table: a story's JSON-LD holds
+    # its whole text, and translate looks up every character of it.
+    for character, escaped in _JSON_SCRIPT_ESCAPES:
+        text = text.replace(character, escaped)
+    return mark_safe(text)
 
 
-_JSON_SCRIPT_ESCAPES = {
-    ord(">"): "\\u003E",
-    ord("<"): "\\u003C",
-    ord("&"): "\\u0026",
-    ord("\u2028"): "\\u2028",
-    ord("\u2029"): "\\u2029",
-}
+_JSON_SCRIPT_ESCAPES = (
+    (">", "\\u003E"),
+    ("<", "\\u003C"),
+    ("&", "\\u0026"),
+    ("\u2028", "\\u2028"),
+    ("\u2029", "\\u2029"),
+)
 
 
 @register.simple_tag(takes_context=True)

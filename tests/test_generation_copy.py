@@ -1,0 +1,116 @@
+"""The page generation's copy in the shared cache (newsroom.caching): a
+cached page is answered without a query, the copy only ever moves forward
+whatever order two editors' changes commit in, and a copy the cache failed
+to update lasts no longer than PAGE_GENERATION_COPY_SECONDS."""
+
+import datetime
+import uuid
+
+import pytest
+import redis
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from newsroom import caching
+from newsroom.caches import FailSoftRedisCache, SharedDiskCache
+from newsroom.caching import GENERATION_KEY, NEXT_PUBLISH_KEY
+from newsroom.models import PageGeneration
+from tests.factories import ArticleFactory
+
+
+@pytest.fixture(params=["disk", "redis"])
+def shared_cache(request, tmp_path):
+    """The two caches production shares between workers."""
+    if request.param == "disk":
+        yield SharedDiskCache(str(tmp_path / "cache"), {})
+        return
+    try:
+        redis.Redis(host="127.0.0.1", port=6379, socket_connect_timeout=1).ping()
+    except redis.ConnectionError:
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    backend = FailSoftRedisCache(
+        "redis://127.0.0.1:6379/0", {"KEY_PREFIX": f"test-{uuid.uuid4()}"}
+    )
+    yield backend
+    backend.delete_many([GENERATION_KEY, NEXT_PUBLISH_KEY])
+
+
+def copy_in(backend) -> tuple[int | None, int | None]:
+    found = backend.get_many([GENERATION_KEY, NEXT_PUBLISH_KEY])
+    return found.get(GENERATION_KEY), found.get(NEXT_PUBLISH_KEY)
+
+
+def test_the_copy_only_moves_forward(shared_cache):
+    """Two changes commit, and their copies reach the cache in the other
+    order: the cache keeps the later number."""
+    publish = shared_cache.publish_generation
+    publish(GENERATION_KEY, NEXT_PUBLISH_KEY, 2**52 + 7, 0, 60)
+    publish(GENERATION_KEY, NEXT_PUBLISH_KEY, 2**52 + 6, 1_900_000_000, 60)
+    assert copy_in(shared_cache) == (2**52 + 7, 0)
+    publish(GENERATION_KEY, NEXT_PUBLISH_KEY, 2**52 + 8, 1_900_000_000, 60)
+    assert copy_in(shared_cache) == (2**52 + 8, 1_900_000_000)
+
+
+def test_a_lost_copy_is_read_again_from_postgresql(shared_cache):
+    shared_cache.publish_generation(GENERATION_KEY, NEXT_PUBLISH_KEY, 41, 0, 0.001)
+    shared_cache.delete(GENERATION_KEY)  # as expiry or eviction would
+    assert (
+        caching._copy_from(shared_cache.get_many([GENERATION_KEY, NEXT_PUBLISH_KEY]))
+        is None
+    )
+
+
+def test_a_copy_whose_scheduled_time_has_come_is_not_trusted():
+    past = int(datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC).timestamp())
+    assert caching._copy_from({GENERATION_KEY: 5, NEXT_PUBLISH_KEY: past}) is None
+    assert caching._copy_from({GENERATION_KEY: 5, NEXT_PUBLISH_KEY: 0}) == 5
+    assert caching._copy_from({GENERATION_KEY: 5}) is None
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.usefixtures("migrations_rows_put_back")
+def test_a_cached_page_is_answered_without_a_query(client):
+    ArticleFactory(published=True, headline="Served from the cache")
+    assert client.get("/")["X-Cache"] == "MISS"
+    with CaptureQueriesContext(connection) as queries:
+        hit = client.get("/")
+    assert hit["X-Cache"] == "HIT"
+    assert "Served from the cache" in hit.content.decode()
+    assert [q["sql"] for q in queries] == []
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.usefixtures("migrations_rows_put_back")
+def test_a_change_is_copied_once_it_commits_and_not_before(client):
+    story = ArticleFactory(published=True, headline="Before")
+    client.get("/")
+    before = cache.get(GENERATION_KEY)
+    assert before == PageGeneration.objects.get().number
+
+    with transaction.atomic():
+        story.headline = "After"
+        story.save()
+        # Raised in the transaction: the copy is gone, no worker trusts it,
+        # and the uncommitted number is not copied.
+        assert cache.get(GENERATION_KEY) is None
+        assert caching._generation() == before + 1
+        assert cache.get(GENERATION_KEY) is None
+    assert cache.get(GENERATION_KEY) == before + 1
+    assert "After" in client.get("/").content.decode()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.usefixtures("migrations_rows_put_back")
+def test_a_change_rolled_back_leaves_no_number_behind(client):
+    story = ArticleFactory(published=True, headline="Kept")
+    client.get("/")
+    before = cache.get(GENERATION_KEY)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        story.headline = "Never saved"
+        story.save()
+        raise RuntimeError("the save fails")
+    assert PageGeneration.objects.get().number == before
+    page = client.get("/").content.decode()
+    assert "Kept" in page and "Never saved" not in page
+    assert cache.get(GENERATION_KEY) == before
