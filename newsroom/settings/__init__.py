@@ -403,6 +403,10 @@ STORIES_PER_PAGE = 12
 # How long an anonymous page may be served from the cache (and by a CDN): a
 # scheduled story appears within this many seconds of its time.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "60"))
+# The cache's copy of the page generation (newsroom/caching.py).
+PAGE_GENERATION_COPY_SECONDS = float(
+    os.environ.get("PAGE_GENERATION_COPY_SECONDS", "1")
+)
 
 LOGGING = {
     "version": 1,
