@@ -51,7 +51,25 @@ def wait_for(check, timeout: float, what: str):
         time.sleep(0.05)
 
 
-class ThrowawayPostgres:
+class Server:
+    """A process of ours a test or benchmark starts and stops: ``with``
+    starts it and stops it whatever happens."""
+
+    def start(self) -> None:
+        raise NotImplementedError
+
+    def stop(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self):
+        self.start()
+        return self
+
+    def __exit__(self, *exc_info):
+        self.stop()
+
+
+class ThrowawayPostgres(Server):
     """A PostgreSQL cluster in a temporary directory, on a private port,
     run as the ``postgres`` OS user when we are root (initdb refuses root)."""
 
@@ -140,15 +158,11 @@ class ThrowawayPostgres:
                 self.stop("immediate")
         shutil.rmtree(self.root, ignore_errors=True)
 
-    def __enter__(self):
-        self.start()
-        return self
-
     def __exit__(self, *exc_info):
         self.destroy()
 
 
-class PrivateRedis:
+class PrivateRedis(Server):
     """A redis-server on a private port that keeps nothing on disk."""
 
     def __init__(self, port: int | None = None):
@@ -197,15 +211,9 @@ class PrivateRedis:
             self.process.wait()
             self.process = None
 
-    def __enter__(self):
-        self.start()
-        return self
-
-    def __exit__(self, *exc_info):
-        self.stop()
 
 
-class FrontServer:
+class FrontServer(Server):
     """A server of ours in front of gunicorn (Varnish, nginx), run from the
     repository's own configuration, in a folder of its own, on a private
     port, in the foreground so that stopping it is stopping the process."""
@@ -416,7 +424,7 @@ def manage(*args: str, env: dict[str, str], timeout: float = 300) -> str:
     return result.stdout
 
 
-class Gunicorn:
+class Gunicorn(Server):
     """gunicorn -c gunicorn.conf.py, as the README runs it in production."""
 
     def __init__(self, env: dict[str, str], workers: int = 2, port: int | None = None):
@@ -492,12 +500,8 @@ class Gunicorn:
                 self.process.wait()
         self.process = None
 
-    def __enter__(self):
-        self.start()
-        return self
-
     def __exit__(self, *exc_info):
-        self.stop()
+        super().__exit__(*exc_info)
         self.log_path.unlink(missing_ok=True)
 
 

@@ -140,27 +140,24 @@ def record_merge(keep: Entity, duplicate: Entity, moved: dict[str, int], user):
     the duplicate's deletion (its history page outlives it in the log)."""
     what = ", ".join(f"{count} {name}" for name, count in moved.items() if count)
     content_type = ContentType.objects.get_for_model(KIND_MODELS[keep.kind])
+    entries = [
+        (
+            keep,
+            CHANGE,
+            f"Merged {duplicate.name} (#{duplicate.pk}, /{duplicate.slug}/) into "
+            f"this {keep.get_kind_display().lower()}"
+            + (f": moved {what}." if what else "."),
+        ),
+        (duplicate, DELETION, f"Merged into {keep.name} (#{keep.pk})."),
+    ]
     LogEntry.objects.bulk_create(
-        [
-            LogEntry(
-                user=user,
-                content_type=content_type,
-                object_id=str(keep.pk),
-                object_repr=str(keep)[:200],
-                action_flag=CHANGE,
-                change_message=(
-                    f"Merged {duplicate.name} (#{duplicate.pk}, "
-                    f"/{duplicate.slug}/) into this {keep.get_kind_display().lower()}"
-                    + (f": moved {what}." if what else ".")
-                ),
-            ),
-            LogEntry(
-                user=user,
-                content_type=content_type,
-                object_id=str(duplicate.pk),
-                object_repr=str(duplicate)[:200],
-                action_flag=DELETION,
-                change_message=f"Merged into {keep.name} (#{keep.pk}).",
-            ),
-        ]
+        LogEntry(
+            user=user,
+            content_type=content_type,
+            object_id=str(entity.pk),
+            object_repr=str(entity)[:200],
+            action_flag=flag,
+            change_message=message,
+        )
+        for entity, flag, message in entries
     )
