@@ -29,9 +29,10 @@ logger = logging.getLogger(__name__)
 
 UNAVAILABLE = (RedisConnectionError, RedisTimeoutError)
 
-# KEYS: the number's and the next publish time's; ARGV: number, next
-# publish time, milliseconds to live. Numbers stay below 2**53, which Lua's
-# numbers hold exactly.
+# KEYS: a fence holding the copy's number as an integer (for the
+# comparison), the copy itself; ARGV: the number, the copy as Django's
+# serializer writes it, milliseconds to live. Numbers stay below 2**53,
+# which Lua's numbers hold exactly.
 PUBLISH_GENERATION = """
 local current = tonumber(redis.call('GET', KEYS[1]))
 if current and current > tonumber(ARGV[1]) then
@@ -108,22 +109,22 @@ class FailSoftRedisCache(RedisCache):
     def clear(self):
         return self._soft("clear", False, super().clear)
 
-    def publish_generation(self, number_key, next_key, number, next_at, timeout):
-        """Set the page generation's copy (newsroom.caching) unless Redis
-        holds a higher number: one script, so no other write comes between
-        the comparison and the set. Django's Redis serializer keeps integers
-        as they are, so get_many reads them back."""
-        keys = [self.make_and_validate_key(key) for key in (number_key, next_key)]
-        client = self._cache.get_client(keys[0], write=True)
+    def publish_generation(self, key, copy, timeout):
+        """Set the page generation's copy (newsroom.caching), a tuple whose
+        first item is its number, unless Redis holds a higher number: one
+        script, so no other write comes between the comparison and the set."""
+        fence, key = (self.make_and_validate_key(k) for k in (f"{key}:fence", key))
+        client = self._cache.get_client(key, write=True)
         self._soft(
             "publish_generation",
             None,
             client.eval,
             PUBLISH_GENERATION,
             2,
-            *keys,
-            number,
-            next_at,
+            fence,
+            key,
+            copy[0],
+            self._cache._serializer.dumps(copy),
             max(1, int(timeout * 1000)),
         )
 
@@ -150,14 +151,14 @@ class SharedDiskCache(DjangoCache):
     def close(self, **kwargs):
         pass
 
-    def publish_generation(self, number_key, next_key, number, next_at, timeout):
-        """Set the page generation's copy (newsroom.caching) unless the
-        cache holds a higher number, in one transaction of the cache's
-        SQLite files, which every worker of the machine shares."""
+    def publish_generation(self, key, copy, timeout):
+        """Set the page generation's copy (newsroom.caching), a tuple whose
+        first item is its number, unless the cache holds a higher number: in
+        one transaction of the cache's SQLite files, which every worker of
+        the machine shares."""
         with self._cache.transact():
-            current = self.get(number_key)
-            if current is not None and current > number:
+            current = self.get(key)
+            if current is not None and current[0] > copy[0]:
                 return False
-            self.set(number_key, number, timeout)
-            self.set(next_key, next_at, timeout)
+            self.set(key, copy, timeout)
             return True

@@ -15,12 +15,12 @@ Logged-in staff and non-public paths are never cached. If the cache is
 down, pages are served uncached and the failure is logged.
 """
 
+import contextvars
 import functools
 import hashlib
 import logging
 import time
 
-from asgiref.local import Local
 from django.conf import settings
 from django.core.cache import cache
 from django.core.signals import request_finished, request_started
@@ -58,7 +58,7 @@ def bump_generation() -> None:
     # A replica may be a moment behind: the pages built next must come from
     # the primary, or they would be cached without the change.
     note_change()
-    _this_request.generation = None
+    _forget_for_this_request()
     generations = PageGeneration.objects.using(router.db_for_write(PageGeneration))
     raised = generations.filter(pk=1).update(
         number=F("number") + 1, next_publish_at=_next_publish()
@@ -81,8 +81,8 @@ def bump_generation() -> None:
 # the cache backend: two editors' changes committing in either order leave
 # the higher number), and it lives PAGE_GENERATION_COPY_SECONDS: a copy the
 # cache failed to update is read again from PostgreSQL within that time.
+# (number, next scheduled time in epoch seconds or 0)
 GENERATION_KEY = "newsroom:generation"
-NEXT_PUBLISH_KEY = "newsroom:generation:next"  # epoch seconds; 0: none
 
 
 def copy_seconds() -> float:
@@ -99,25 +99,26 @@ def _forget_copy() -> None:
 def _copy_from(found: dict) -> int | None:
     """The number in a copy read from the cache, or None if there is no copy
     or a scheduled story's time has come (PostgreSQL decides then)."""
-    number, next_at = found.get(GENERATION_KEY), found.get(NEXT_PUBLISH_KEY)
-    if number is None or next_at is None or (next_at and time.time() >= next_at):
+    copy = found.get(GENERATION_KEY)
+    if copy is None:
+        return None
+    number, next_at = copy
+    if next_at and time.time() >= next_at:
         return None
     return number
 
 
 def publish_copy(number: int, next_publish_at) -> None:
     """Copy the generation to the cache, unless it holds a higher one."""
-    next_at = int(next_publish_at.timestamp()) if next_publish_at else 0
+    copy = (number, int(next_publish_at.timestamp()) if next_publish_at else 0)
     try:
         publish = getattr(cache, "publish_generation", None)
         if publish is not None:
-            publish(GENERATION_KEY, NEXT_PUBLISH_KEY, number, next_at, copy_seconds())
+            publish(GENERATION_KEY, copy, copy_seconds())
             return
         current = cache.get(GENERATION_KEY)
-        if current is None or current <= number:
-            cache.set_many(
-                {GENERATION_KEY: number, NEXT_PUBLISH_KEY: next_at}, copy_seconds()
-            )
+        if current is None or current[0] <= number:
+            cache.set(GENERATION_KEY, copy, copy_seconds())
     except Exception:
         logger.warning("Cache unavailable: the generation is not copied")
 
@@ -173,42 +174,47 @@ def _next_publish():
 # The generation read once per request, however many fragments and derived
 # values the page asks for; forgotten when the request ends or a change in it
 # raises the generation. Outside a request (commands, shells) it is read
-# every time.
-_this_request = Local()
+# every time. A context variable holding one dict a request: threads and
+# ASGI tasks each see their own request's.
+_this_request = contextvars.ContextVar("newsroom_generation", default=None)
 
 
 @receiver(request_started)
 def _remember_for_this_request(**kwargs):
-    _this_request.generation = None
-    _this_request.active = True
+    _this_request.set({})
 
 
 @receiver(request_finished)
 def _forget_after_this_request(**kwargs):
-    _this_request.generation = None
-    _this_request.active = False
+    _this_request.set(None)
+
+
+def _forget_for_this_request() -> None:
+    memo = _this_request.get()
+    if memo:
+        memo.clear()
 
 
 def _generation(found: dict | None = None) -> int:
     """The page generation: remembered for the request, else from the
     cache's copy (``found``, if the caller read it already), else from
     PostgreSQL."""
-    active = getattr(_this_request, "active", False)
-    if active and _this_request.generation is not None:
-        return _this_request.generation
+    memo = _this_request.get()
+    if memo:
+        return memo["number"]
     if found is None:
         found = _read_copy()
     number = _copy_from(found)
     if number is None:
         number = _read_generation()
-    if active:
-        _this_request.generation = number
+    if memo is not None:
+        memo["number"] = number
     return number
 
 
 def _read_copy() -> dict:
     try:
-        return cache.get_many([GENERATION_KEY, NEXT_PUBLISH_KEY])
+        return cache.get_many([GENERATION_KEY])
     except Exception:
         logger.warning("Cache unavailable: the generation is read from PostgreSQL")
         return {}
@@ -310,7 +316,7 @@ class PublicPageCacheMiddleware:
         key = _key(request)
         try:
             # The page and the generation's copy in one round trip.
-            found = cache.get_many([GENERATION_KEY, NEXT_PUBLISH_KEY, key])
+            found = cache.get_many([GENERATION_KEY, key])
             generation = _generation(found)
         except Exception:
             logger.warning("Page cache unavailable: serving %s uncached", request.path)

@@ -62,12 +62,14 @@ class RequestLogMiddleware:
             request_log.info(
                 "request",
                 extra={
-                    "method": request.method,
-                    "path": request.path,
-                    "status": response.status_code,
-                    "duration_ms": round((time.perf_counter() - started) * 1000, 1),
-                    "request_id": request.request_id,
-                    "cache": response.get("X-Cache", ""),
+                    "fields": {
+                        "method": request.method,
+                        "path": request.path,
+                        "status": response.status_code,
+                        "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+                        "request_id": request.request_id,
+                        "cache": response.get("X-Cache", ""),
+                    }
                 },
             )
         return response
