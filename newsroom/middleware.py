@@ -52,7 +52,8 @@ class RequestLogMiddleware:
 
     def __call__(self, request):
         started = time.perf_counter()
-        incoming = request.headers.get(REQUEST_ID_HEADER, "")
+        # From META: request.headers parses every header to answer one.
+        incoming = request.META.get("HTTP_X_REQUEST_ID", "")
         request.request_id = (
             incoming if ACCEPTABLE_REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
         )
