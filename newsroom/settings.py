@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "newsroom",
     "articles",
     "entities",
+    "budget",
 ]
 
 MIDDLEWARE = [
