@@ -203,7 +203,7 @@ def save_plan(item: BudgetItem, user, change: callable, *, comment: str = ""):
     PlanningError), save it and record what changed, in one transaction."""
     with transaction.atomic():
         locked = (
-            BudgetItem.objects.select_for_update()
+            BudgetItem.objects.select_for_update(of=("self",))
             .select_related("story", "section")
             .get(pk=item.pk)
         )
@@ -264,7 +264,7 @@ def start_story(item: BudgetItem, user) -> Article:
     save nothing when the rules refuse it."""
     with transaction.atomic(), reversion.create_revision():
         locked = (
-            BudgetItem.objects.select_for_update()
+            BudgetItem.objects.select_for_update(of=("self",))
             .select_related("section")
             .get(pk=item.pk)
         )

@@ -172,7 +172,7 @@ class BudgetItemAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            locked = BudgetItem.objects.select_for_update().get(pk=obj.pk)
+            locked = BudgetItem.objects.select_for_update(of=("self",)).get(pk=obj.pk)
             if locked.version != form.cleaned_data.get("base_version"):
                 raise planning.PlanningError(
                     "Someone changed this item while you saved it: nothing was "
