@@ -94,7 +94,9 @@ def test_a_journalist_sees_the_budget(frozen_now, desk):
     assert "Pitch an idea" in html
     assert 'draggable="true"' not in html  # moving is for editors
     assert client.get(reverse("admin:budget_budgetitem_changelist")).status_code == 200
-    assert client.get(reverse("admin:budget_budgetchange_changelist")).status_code == 200
+    assert (
+        client.get(reverse("admin:budget_budgetchange_changelist")).status_code == 200
+    )
 
 
 def test_a_journalist_pitches_an_idea_and_cannot_forge_more(
@@ -224,7 +226,7 @@ def test_an_editor_plans_starts_the_story_and_assigns_it_and_the_journalist_sees
     assert recipients(mail) == ["journalist@newsroom.test"]
     item.refresh_from_db()
     assert item.state_label == "Draft"
-    assert [kind for kind, in item.changes.order_by("pk").values_list("kind")] == [
+    assert [kind for (kind,) in item.changes.order_by("pk").values_list("kind")] == [
         BudgetChange.Kind.PLANNED,
         BudgetChange.Kind.STORY,
         BudgetChange.Kind.STATUS,

@@ -30,7 +30,9 @@ PRINT = reverse("admin:budget_budgetitem_print")
 
 
 def at(hour, minute=0, day=TOMORROW):
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
+    return timezone.make_aware(
+        datetime.datetime.combine(day, datetime.time(hour, minute))
+    )
 
 
 @pytest.fixture
@@ -167,9 +169,7 @@ def test_a_bad_query_string_is_named_and_left_out(frozen_now, desk, query):
     assert response.context["day"] == frozen_now.date()
 
 
-def test_the_page_offers_drag_and_drop_and_the_slot_form_to_editors(
-    planned_day, desk
-):
+def test_the_page_offers_drag_and_drop_and_the_slot_form_to_editors(planned_day, desk):
     html = desk("editor").get(f"{CALENDAR}?date={TOMORROW}").content.decode()
     move = reverse("admin:budget_budgetitem_move", args=[planned_day["assigned"].pk])
     assert f'draggable="true" data-move-url="{move}" data-time="07:00"' in html

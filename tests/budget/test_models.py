@@ -29,7 +29,9 @@ def test_a_slug_line_is_kept_in_capitals_and_single_spaces(frozen_now):
         ({"status": "published"}, "budgetitem_published_has_story"),
     ],
 )
-def test_the_database_refuses_an_item_that_breaks_a_rule(frozen_now, fields, constraint):
+def test_the_database_refuses_an_item_that_breaks_a_rule(
+    frozen_now, fields, constraint
+):
     item = BudgetItemFactory()
     for name, value in fields.items():
         setattr(item, name, value)
@@ -82,7 +84,9 @@ def test_the_slot_is_the_plan_until_the_story_is_published_or_scheduled(frozen_n
 
 
 def test_an_item_without_a_time_is_planned_for_any_time_that_day(frozen_now):
-    assert BudgetItemFactory(planned_time=None).slot_label == "Wed 11 Jun 2025, any time"
+    assert (
+        BudgetItemFactory(planned_time=None).slot_label == "Wed 11 Jun 2025, any time"
+    )
 
 
 def test_items_in_slots_follow_the_story_to_its_day(frozen_now):

@@ -97,9 +97,7 @@ def test_a_mail_server_that_fails_never_undoes_the_move(
 
 def test_nobody_is_emailed_about_their_own_move(assigned, users, mailbox):
     assigned.assignees.add(users["editor"])
-    mail = mailbox(
-        lambda: planning.move(assigned, TOMORROW, None, users["editor"])
-    )
+    mail = mailbox(lambda: planning.move(assigned, TOMORROW, None, users["editor"]))
     assert recipients(mail) == ["journalist@newsroom.test"]
 
 
@@ -132,9 +130,7 @@ def test_a_published_story_keeps_its_own_slot(assigned, users):
 
 def test_moving_to_the_same_slot_logs_and_mails_nothing(assigned, users, mailbox):
     mail = mailbox(
-        lambda: planning.move(
-            assigned, TOMORROW, datetime.time(7, 0), users["editor"]
-        )
+        lambda: planning.move(assigned, TOMORROW, datetime.time(7, 0), users["editor"])
     )
     assert (assigned.changes.count(), mail) == (0, [])
 
