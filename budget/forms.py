@@ -63,6 +63,7 @@ class BudgetItemForm(forms.ModelForm):
             "planned_date": DateInput(),
             "planned_time": TimeInput(),
             "notes": forms.Textarea(attrs={"rows": 4}),
+            "assignees": forms.CheckboxSelectMultiple,
         }
         field_classes = {"assignees": PersonChoiceField}
 
@@ -70,9 +71,6 @@ class BudgetItemForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if "assignees" in self.fields:
             self.fields["assignees"].queryset = desk_people()
-            self.fields["assignees"].widget = forms.CheckboxSelectMultiple(
-                choices=self.fields["assignees"].choices
-            )
         if "status" in self.fields:
             # Published is what a story does, never what a plan says.
             self.fields["status"].choices = [

@@ -68,7 +68,8 @@ class BudgetItemAdmin(admin.ModelAdmin):
     date_hierarchy = "planned_date"
     show_facets = admin.ShowFacets.NEVER
     ordering = ["planned_date", "planned_time", "priority", "pk"]
-    readonly_fields = ["state", "story_link", "created_by", "created_at"]
+    view_on_site = False  # an item has no public page
+    readonly_fields = ["state", "story_link", "added_by", "created_at"]
 
     # Journalists pitch: a new idea, for an editor to take up.
     PITCH_FIELDS = [
@@ -83,8 +84,20 @@ class BudgetItemAdmin(admin.ModelAdmin):
     def get_fieldsets(self, request, obj=None):
         planner = planning.is_planner(request.user)
         plan = ["slug_line", "section", ("planned_date", "planned_time")]
-        people = ["priority", "status", "assignees"] if planner else []
-        story = ["state", "story_link", "created_by", "created_at"] if obj else []
+        people = []
+        if planner:
+            # Once the story exists, its workflow state is the item's.
+            has_story = obj is not None and obj.story_id is not None
+            people = (
+                ["priority", "assignees"]
+                if has_story
+                else [
+                    "priority",
+                    "status",
+                    "assignees",
+                ]
+            )
+        story = ["state", "story_link", "added_by", "created_at"] if obj else []
         if obj is not None and self.has_change_permission(request, obj):
             plan.append("base_version")
         return [
@@ -155,6 +168,12 @@ class BudgetItemAdmin(admin.ModelAdmin):
     @admin.display(description="State")
     def state(self, item):
         return item.state_label
+
+    @admin.display(description="Added by")
+    def added_by(self, item):
+        # A name, not a link to the account: staff may not open accounts.
+        user = item.created_by
+        return (user.get_full_name() or user.username) if user else "—"
 
     @admin.display(description="Story")
     def story_link(self, item):

@@ -220,7 +220,7 @@ def test_an_editor_plans_starts_the_story_and_assigns_it_and_the_journalist_sees
     mail = mailbox(
         lambda: editor.post(
             change_url(item),
-            item_form(item, status="assigned", assignees=[users["author"].pk]),
+            item_form(item, assignees=[users["author"].pk]),
         )
     )
     assert recipients(mail) == ["journalist@newsroom.test"]
@@ -229,7 +229,6 @@ def test_an_editor_plans_starts_the_story_and_assigns_it_and_the_journalist_sees
     assert [kind for (kind,) in item.changes.order_by("pk").values_list("kind")] == [
         BudgetChange.Kind.PLANNED,
         BudgetChange.Kind.STORY,
-        BudgetChange.Kind.STATUS,
         BudgetChange.Kind.ASSIGNED,
     ]
 
