@@ -65,10 +65,12 @@ def test_editor_opens_tomorrow_from_the_desk_and_adds_an_item(
     expect(slot(page, "07:00")).to_contain_text("GWM-MINI-JV-TERMS")
     expect(slot(page, "09:00")).to_contain_text("In review")
 
-    page.get_by_role("link", name="Add an item").click()
+    # The empty 10:00 row's own "+": the form comes with the day and hour.
+    slot(page, "10:00").get_by_role("link", name="Add an item at 10:00").click()
+    expect(page.get_by_label("Planned day")).to_have_value(TOMORROW.isoformat())
+    expect(page.get_by_label("Planned time")).to_have_value("10:00")
     page.get_by_label("Slug line").fill(NEW_ITEM.lower())
     page.get_by_label("Planned section").select_option(label="Automotive")
-    page.get_by_label("Planned time").fill("10:00")
     page.get_by_label("Budget line").fill(
         "What a China-built electric MINI means for shifts at Oxford."
     )
@@ -123,14 +125,14 @@ def test_editor_prints_the_budget(sign_in, screenshots, page_watch):
 def test_editor_starts_the_story_and_assigns_it(sign_in, page_watch):
     page = sign_in("editor")
     page.goto(DAY)
-    entry(page, NEW_ITEM).get_by_role("link", name=NEW_ITEM).click()
+    entry(page, NEW_ITEM).get_by_role("link", name=NEW_ITEM, exact=True).click()
     page.get_by_role("button", name="Start the story").click()
     expect(page.locator("ul.messagelist")).to_contain_text("is now a draft story")
     expect(page.get_by_label("Headline")).to_have_value(NEW_ITEM)
 
     page.goto(DAY)
     expect(entry(page, NEW_ITEM)).to_contain_text("Draft")
-    entry(page, NEW_ITEM).get_by_role("link", name=NEW_ITEM).click()
+    entry(page, NEW_ITEM).get_by_role("link", name=NEW_ITEM, exact=True).click()
     # Its status is now the story's own: only the people are left to set.
     expect(page.get_by_label("Planned status")).to_have_count(0)
     page.get_by_label("Clara Ashdown").check()
