@@ -99,6 +99,14 @@ class BudgetItemForm(forms.ModelForm):
         if "status" in self.fields and "assignees" in self.fields:
             status = cleaned.get("status")
             assignees = cleaned.get("assignees")
+            if (
+                status == BudgetItem.Status.IDEA
+                and assignees
+                and "assignees" in self.changed_data
+                and "status" not in self.changed_data
+            ):
+                # Giving an idea to someone is assigning it.
+                status = cleaned["status"] = BudgetItem.Status.ASSIGNED
             if status in BudgetItem.STAFFED and not assignees:
                 self.add_error(
                     "assignees",

@@ -91,6 +91,9 @@ class MoveView(ItemStepView):
             except planning.PlanningError as error:
                 form.add_error(None, str(error))
             else:
+                self.model_admin.log_change(
+                    request, item, f"Moved to {item.slot_label}."
+                )
                 messages.success(request, f"“{item}” moved to {item.slot_label}.")
                 return redirect(self.next_url(request, day_url(item.planned_date)))
         return self.render(request, item, form, status=400)
@@ -119,6 +122,7 @@ class SpikeView(ItemStepView):
             except planning.PlanningError as error:
                 form.add_error(None, str(error))
             else:
+                self.model_admin.log_change(request, item, "Spiked.")
                 messages.success(request, f"“{item}” is spiked.")
                 return redirect(self.next_url(request, day_url(item.planned_date)))
         return self.render(request, item, form, status=400)
@@ -144,6 +148,7 @@ class StartStoryView(ItemStepView):
         except planning.PlanningError as error:
             messages.error(request, str(error))
             return redirect(reverse("admin:budget_budgetitem_change", args=[item.pk]))
+        self.model_admin.log_change(request, item, "Story started.")
         messages.success(
             request,
             f"“{item}” is now a draft story: write it here. The budget shows its "

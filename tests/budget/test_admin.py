@@ -363,3 +363,25 @@ def test_starting_a_story_twice_is_a_message_not_a_second_story(frozen_now, desk
 
 def test_an_unknown_item_is_not_found(frozen_now, desk):
     assert desk("editor").get(move_url(BudgetItem(pk=999))).status_code == 404
+
+
+def test_giving_an_idea_to_someone_assigns_it(frozen_now, desk, users, mailbox):
+    item = BudgetItemFactory(slug_line="GWM-TALKS")
+    mail = mailbox(
+        lambda: desk("editor").post(
+            change_url(item), item_form(item, assignees=[users["author"].pk])
+        )
+    )
+    item.refresh_from_db()
+    assert item.status == Status.ASSIGNED
+    assert set(item.changes.values_list("kind", "before", "after")) == {
+        (BudgetChange.Kind.STATUS, "Idea", "Assigned"),
+        (BudgetChange.Kind.ASSIGNED, "nobody", "journalist"),
+    }
+    assert [m.subject for m in mail] == ["[The Newsroom] GWM-TALKS: assigned to you"]
+    # The item's history in the admin has the steps taken outside its form.
+    desk("editor").post(move_url(item), {"planned_date": "2025-06-12"})
+    history = desk("editor").get(
+        reverse("admin:budget_budgetitem_history", args=[item.pk])
+    )
+    assert "Moved to Thu 12 Jun 2025, any time." in history.content.decode()
