@@ -70,6 +70,11 @@ class Day:
         return self.date == timezone.localdate()
 
     @property
+    def is_past(self) -> bool:
+        """Gone: nothing is planned into it or moved to it any more."""
+        return self.date < timezone.localdate()
+
+    @property
     def slots(self) -> list[Slot]:
         """The day view's rows: any time, then each working hour and any
         other hour that has something in it."""

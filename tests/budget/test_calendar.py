@@ -244,3 +244,17 @@ def test_the_desk_s_front_page_lists_assignments_in_constant_queries(
     assign(2)
     url = reverse("admin:index")
     assert_budget(desk("author"), url, lambda: assign(10), budget=8)
+
+
+def test_a_day_that_has_gone_takes_no_drops_and_no_new_items(frozen_now, desk):
+    yesterday = frozen_now.date() - datetime.timedelta(days=1)
+    late = BudgetItemFactory(slug_line="LATE", planned_date=yesterday)
+    html = desk("editor").get(f"{CALENDAR}?date={yesterday}").content.decode()
+    assert "data-drop-date" not in html
+    assert "planned_time=" not in html  # no "+" in its hours
+    assert "This day has gone" in html
+    # What is on it can still be moved to a day to come.
+    assert reverse("admin:budget_budgetitem_move", args=[late.pk]) in html
+    week = desk("editor").get(f"{CALENDAR}?view=week&date={yesterday}")
+    assert f'data-drop-date="{yesterday}"' not in week.content.decode()
+    assert f'data-drop-date="{frozen_now.date()}"' in week.content.decode()
