@@ -2,6 +2,7 @@
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef
+from django.dispatch import Signal
 
 from articles.models import ArticleEntity
 from entities.models import (
@@ -17,6 +18,11 @@ from entities.models import (
     Quote,
     Role,
 )
+
+# Sent inside the merge, before the duplicate is deleted, for apps that link
+# to entities themselves (the story budget): receivers take ``keep`` and
+# ``duplicate``, move their links and return {what: how many moved}.
+entity_merging = Signal()
 
 
 class MergeError(Exception):
@@ -108,6 +114,11 @@ def merge_entities(keep: Entity, duplicate: Entity) -> dict[str, int]:
         moved["brands"] = Brand.objects.filter(owner_id=duplicate.pk).update(
             owner_id=keep.pk
         )
+
+    for _receiver, counts in entity_merging.send(
+        Entity, keep=keep, duplicate=duplicate
+    ):
+        moved.update(counts or {})
 
     if duplicate.name.casefold() != keep.name.casefold():
         Alias.objects.get_or_create(entity=keep, name=duplicate.name)

@@ -8,8 +8,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from budget.models import BudgetItem
+from entities.merging import merge_entities
 from tests.budget.conftest import TOMORROW
-from tests.factories import ArticleFactory, BudgetItemFactory
+from tests.factories import ArticleFactory, BudgetItemFactory, CompanyFactory
 
 pytestmark = pytest.mark.django_db
 Status = BudgetItem.Status
@@ -116,3 +117,16 @@ def test_still_open_leaves_out_published_and_spiked_items(frozen_now, users):
     BudgetItemFactory(story=ArticleFactory(published=True))
     BudgetItemFactory(story=ArticleFactory(withdrawn=True))
     assert set(BudgetItem.objects.still_open()) == {open_idea, drafting}
+
+
+def test_merging_entities_keeps_the_budget_s_links(frozen_now):
+    keep = CompanyFactory(name="BMW Group")
+    duplicate = CompanyFactory(name="BMW AG")
+    about_duplicate = BudgetItemFactory(entities=[duplicate])
+    about_both = BudgetItemFactory(entities=[keep, duplicate])
+
+    moved = merge_entities(keep, duplicate)
+
+    assert list(about_duplicate.entities.all()) == [keep.entity_ptr]
+    assert list(about_both.entities.all()) == [keep.entity_ptr]
+    assert moved["budget items"] == 1
