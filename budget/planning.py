@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import reversion
@@ -193,12 +194,20 @@ def record_changes(
             item, user, removed, "no longer yours", "took you off it."
         )
         follow_assignees_in_bylines(item, old_ids, after.assignee_ids, user)
+    if comment:
+        messages = [message.with_comment(comment) for message in messages]
     if messages:
         transaction.on_commit(lambda: send(messages), robust=True)
     return changes
 
 
-def save_plan(item: BudgetItem, user, change: callable, *, comment: str = ""):
+def save_plan(
+    item: BudgetItem,
+    user,
+    change: Callable[[BudgetItem], None],
+    *,
+    comment: str = "",
+) -> list[BudgetChange]:
     """Lock ``item``, apply ``change(locked)`` (which may raise
     PlanningError), save it and record what changed, in one transaction."""
     with transaction.atomic():
@@ -352,6 +361,10 @@ class Message:
     subject: str
     body: str
     to: tuple[str, ...]
+
+    def with_comment(self, comment: str) -> Message:
+        first, rest = self.body.split("\n", 1)
+        return Message(self.subject, f"{first}\n\nWhy: {comment}\n{rest}", self.to)
 
 
 def _addresses(people, actor) -> tuple[str, ...]:

@@ -69,6 +69,7 @@ def test_moving_logs_both_slots_and_emails_the_assignee(assigned, users, mailbox
     assert "editor moved it from Wed 11 Jun 2025, 07:00 to Wed 11 Jun 2025, 09:30." in (
         message.body
     )
+    assert "Why: After the results call." in message.body
     assert reverse("admin:budget_budgetitem_change", args=[assigned.pk]) in message.body
 
 
