@@ -4,6 +4,7 @@ from django.contrib.admin.models import CHANGE, DELETION, LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Exists, OuterRef
+from django.dispatch import Signal
 
 from articles.models import ArticleEntity
 from entities.models import (
@@ -28,6 +29,10 @@ KIND_MODELS = {
     Entity.Kind.PERSON: Person,
     Entity.Kind.BRAND: Brand,
 }
+# Sent inside the merge, before the duplicate is deleted, for apps that link
+# to entities themselves (the story budget): receivers take ``keep`` and
+# ``duplicate``, move their links and return {what: how many moved}.
+entity_merging = Signal()
 
 
 class MergeError(Exception):
@@ -121,6 +126,11 @@ def merge_entities(keep: Entity, duplicate: Entity, *, user) -> dict[str, int]:
         moved["brands"] = Brand.objects.filter(owner_id=duplicate.pk).update(
             owner_id=keep.pk
         )
+
+    for _receiver, counts in entity_merging.send(
+        Entity, keep=keep, duplicate=duplicate
+    ):
+        moved.update(counts or {})
 
     if duplicate.name.casefold() != keep.name.casefold():
         Alias.objects.get_or_create(entity=keep, name=duplicate.name)

@@ -379,3 +379,29 @@ def stored_files(path="") -> set[str]:
     for directory in directories:
         found |= stored_files(f"{path}{directory}/")
     return found
+
+
+class BudgetItemFactory(factory.django.DjangoModelFactory):
+    """A planned story, tomorrow in newsroom time; ``assignees`` and
+    ``entities`` take lists."""
+
+    slug_line = factory.Sequence(lambda n: f"STORY-{n}")
+    section = factory.SubFactory(SectionFactory)
+    planned_date = factory.LazyFunction(
+        lambda: timezone.localdate() + datetime.timedelta(days=1)
+    )
+    status = "idea"
+
+    class Meta:
+        model = "budget.BudgetItem"
+        skip_postgeneration_save = True
+
+    @factory.post_generation
+    def assignees(self, create, extracted, **kwargs):
+        if extracted:
+            self.assignees.set(extracted)
+
+    @factory.post_generation
+    def entities(self, create, extracted, **kwargs):
+        if extracted:
+            self.entities.set(extracted)

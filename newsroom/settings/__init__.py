@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "newsroom",
     "articles",
     "entities",
+    "budget",
 ]
 # The demo newsroom and the benchmark tools (load_demo, generate_corpus,
 # bench_pages): with DEBUG, or INSTALL_DEMO=1 (the benchmarks, the browser

@@ -36,6 +36,7 @@ from articles.models import (
     Transition,
 )
 from articles.richtext import sanitize_html
+from budget.demo import plan_tomorrow
 from demo import content as demo
 from entities.mentions import record_quotes
 from entities.models import (
@@ -252,6 +253,7 @@ class Command(BaseCommand):
         for story in demo.STORIES:
             self.load_story(story)
         self.load_events()
+        plan_tomorrow(self)
 
     def load_entities(self):
         self.entities = {}
