@@ -94,12 +94,25 @@ def is_cased_name(name: str) -> bool:
     return len(letters) >= 2 and all(c.isupper() for c in letters)
 
 
+# What a pattern is: a name or alias, a person's short name (used alone only
+# after the full name, or where it is unique), a person's first word (the
+# family name of names that put it first; only after the full name), or a
+# “not this” phrase.
+NAME, SURNAME, FIRST_WORD, EXCLUDES = "name", "surname", "first word", "excludes"
+
+
 @dataclass(frozen=True)
 class Pattern:
     entity_id: int
-    cased: str | None = None  # exact folded spelling required, or None
-    surname_of: int | None = None  # counts only after that person's full name
-    excludes: bool = False  # a “not this” phrase
+    spelling: str = ""  # the name as written, folded: its capitals count
+    cased: bool = False  # that exact spelling is required
+    wordlike: bool = False  # also an ordinary word ("Tank", "Brilliance")
+    role: str = NAME
+    plural_ok: bool = False  # "Teslas", "BYDs": a make's cars
+
+    @property
+    def excludes(self) -> bool:
+        return self.role == EXCLUDES
 
 
 @dataclass(frozen=True)
@@ -111,6 +124,17 @@ class Term:
     case_sensitive: bool = False
     is_person_name: bool = False
     excludes: bool = False
+    short_name: str = ""  # a person's explicit short name ("Wei")
+
+
+@dataclass(frozen=True)
+class EntityInfo:
+    """What the rules know of an entity beyond its names."""
+
+    name: str
+    kind: str  # company, person or brand
+    related: frozenset[int] = frozenset()  # owner, brands, partners, employers
+    context: tuple[str, ...] = ()  # folded, lower-case context words
 
 
 @dataclass
@@ -118,94 +142,472 @@ class Mention:
     entity_ids: tuple[int, ...]
     count: int = 0
     words: list[str] = field(default_factory=list)
+    # Why the words were read as this entity, where that needed deciding:
+    # an ambiguity resolved, or a name that is also a word kept.
+    reasons: list[str] = field(default_factory=list)
 
     @property
     def ambiguous(self) -> bool:
         return len(self.entity_ids) > 1
 
 
+# ---------------------------------------------------------------------------
+# The rules. Each is one function; its docstring's first line is its reason.
+
+HONORIFICS = frozenset(
+    "mr mrs ms dr sir dame lord lady prof professor president chairman "
+    "chairwoman chair ceo boss founder".split()
+)
+SENTENCE_END = ".!?:;"
+OPENERS = "\"'([ "
+# Weak and strong evidence, in points: a decision needs at least one point,
+# and an ambiguity a clear winner.
+STRONG, WEAK = 2, 1
+# How far from a mention its "words near it" reach (characters, each side).
+NEAR = 150
+# Words near a mention that say which kind of entity is meant, when the
+# candidates are of different kinds (the group or its brand).
+KIND_WORDS = {
+    "brand": ("brand", "marque", "badge", "model", "models", "hatchback", "saloon"),
+    "company": (
+        "shares",
+        "profit",
+        "earnings",
+        "revenue",
+        "investors",
+        "shareholders",
+        "board",
+        "results",
+        "stake",
+        "jobs",
+    ),
+}
+
+
+def whole_word(text: str, start: int, stop: int) -> bool:
+    """A name is a whole word: "MINI" is not in "minimum", "BMW's" counts."""
+    return (start == 0 or not _is_word_char(text[start - 1])) and (
+        stop >= len(text) or not _is_word_char(text[stop])
+    )
+
+
+def plural_suffix(text: str, end: int) -> bool:
+    """A make's name plus "s" is its cars ("Teslas", "older BMWs")."""
+    after = end + 1
+    return (
+        after < len(text)
+        and text[after] == "s"
+        and (after + 1 == len(text) or not _is_word_char(text[after + 1]))
+    )
+
+
+def capitals_kept(span: str, spelling: str) -> bool:
+    """Lower-case running text is not a name: "the great wall" is no company."""
+    written, named = span.split(), spelling.split()
+    if len(written) != len(named):
+        return True  # spelt with a digraph or a space of its own: trust the key
+    pairs = zip(written, named, strict=True)
+    return all(w[:1].isupper() or not n[:1].isupper() for w, n in pairs)
+
+
+def exact_capitals(span: str, spelling: str) -> bool:
+    """A case-sensitive name matches only as written: "Tank", never "tank"."""
+    return span == spelling
+
+
+def at_sentence_start(text: str, start: int) -> bool:
+    """A capital opening a sentence or a paragraph says nothing of a name."""
+    i = start - 1
+    while i >= 0 and text[i] in OPENERS:
+        i -= 1
+    return i < 0 or text[i] == "\n" or text[i] in SENTENCE_END
+
+
+def title_case_line(line: str) -> bool:
+    """In a Title Case Headline every word has a capital: none is evidence."""
+    words = [w for w in line.split() if sum(c.isalpha() for c in w) >= 4]
+    if len(words) < 3:
+        return False
+    capitalised = sum(1 for w in words if w[0].isupper())
+    return capitalised >= 0.75 * len(words)
+
+
+def beside_another_name(text: str, start: int, stop: int) -> bool:
+    """A surname next to another capitalised word is someone else's full name
+    ("Wang Yi", "Anna Krueger")."""
+    if stop + 1 < len(text) and text[stop] == " " and text[stop + 1].isupper():
+        return True
+    if start < 2 or text[start - 1] != " ":
+        return False
+    line_start = text.rfind("\n", 0, start - 1) + 1
+    word = text[line_start : start - 1].rsplit(" ", 1)[-1]
+    word_start = start - 1 - len(word)
+    return (
+        word[:1].isupper()
+        and word[-1:].isalpha()
+        and not word.isupper()
+        and not word.endswith(("'s", "s'"))
+        and word.lower() not in HONORIFICS
+        and not at_sentence_start(text, word_start)
+    )
+
+
+def named_elsewhere(candidate: int, plain: set[int]) -> bool:
+    """An entity the story names plainly elsewhere is the likelier reading."""
+    return candidate in plain
+
+
+def related_named(info: EntityInfo, candidate: int, sure: set[int]) -> set[int]:
+    """An entity is known by its company: its owner, brands, partners, staff."""
+    return (info.related & sure) - {candidate}
+
+
+def context_words_found(
+    info: EntityInfo, lower: str, start: int, stop: int
+) -> tuple[list[str], list[str]]:
+    """The desk's context words for an entity, near the mention and anywhere."""
+    near, anywhere = [], []
+    for word in info.context:
+        at = lower.find(word)
+        while at != -1:
+            if whole_word(lower, at, at + len(word)):
+                if start - NEAR <= at <= stop + NEAR:
+                    near.append(word)
+                else:
+                    anywhere.append(word)
+                break
+            at = lower.find(word, at + 1)
+    return near, anywhere
+
+
+def section_matches(info: EntityInfo, section: str) -> bool:
+    """A story's section is context too: "Aerospace" is the engine maker."""
+    return bool(section) and section in info.context
+
+
+def plural_means_cars(info: EntityInfo, plural: bool) -> bool:
+    """A plural names cars ("older BMWs"): the brand rather than the group."""
+    return plural and info.kind == "brand"
+
+
+def kind_words_near(info: EntityInfo, lower: str, start: int, stop: int) -> str:
+    """The words around say which kind is meant: "the brand said", "shares"."""
+    window = lower[max(0, start - NEAR) : stop + NEAR]
+    for word in KIND_WORDS.get(info.kind, ()):
+        at = window.find(word)
+        while at != -1:
+            if whole_word(window, at, at + len(word)):
+                return word
+            at = window.find(word, at + 1)
+    return ""
+
+
+# ---------------------------------------------------------------------------
+
+
+class Occurrence:
+    """One place where the text names one or more candidate entities."""
+
+    __slots__ = (
+        "bare",
+        "candidates",
+        "full_name_earlier",
+        "key",
+        "plural",
+        "reasons",
+        "start",
+        "stop",
+        "weak",
+        "word",
+    )
+
+    def __init__(self, start, stop, word, key, candidates, weak, plural):
+        self.start, self.stop, self.word, self.key = start, stop, word, key
+        self.candidates = candidates
+        self.weak, self.plural = weak, plural
+        self.full_name_earlier: set[int] = set()
+        self.bare: set[int] = set()  # a unique surname, full name not given
+        self.reasons: list[str] = []
+
+    @property
+    def needs_deciding(self) -> bool:
+        return len(self.candidates) > 1 or self.weak or bool(self.bare)
+
+
 class MentionIndex:
-    def __init__(self, terms):
+    def __init__(self, terms, entities: dict[int, EntityInfo] | None = None):
         patterns: dict[str, set[Pattern]] = defaultdict(set)
-        self.size = 0
         for term in terms:
             for key, pattern in self._patterns(term):
                 if key.strip():
                     patterns[key].add(pattern)
+        self.entities = entities or {}
         self.automaton = ahocorasick.Automaton()
         for key, found in patterns.items():
-            self.automaton.add_word(key, (len(key), tuple(found)))
+            # A short name used alone needs no full name where no other
+            # entity answers to the same word.
+            unique = len({p.entity_id for p in found if not p.excludes}) == 1
+            self.automaton.add_word(key, (len(key), tuple(found), unique))
         self.size = len(patterns)
         if self.size:
             self.automaton.make_automaton()
 
     @staticmethod
     def _patterns(term: Term):
-        folded = fold(term.text.strip())
-        if term.excludes:
-            yield _lower(folded), Pattern(term.entity_id, excludes=True)
-            return
-        if term.case_sensitive or is_cased_name(term.text):
-            yield _lower(folded), Pattern(term.entity_id, cased=folded)
-            return
-        pattern = Pattern(term.entity_id)
+        text = term.text.strip()
+        folded = fold(text)
         lower = _lower(folded)
-        digraphed = _lower(fold(term.text.strip().translate(_DIGRAPHS)))
+        if term.excludes:
+            yield lower, Pattern(term.entity_id, folded, role=EXCLUDES)
+            return
+        plural_ok = not term.is_person_name and " " not in lower
+        if term.case_sensitive or is_cased_name(text):
+            yield (
+                lower,
+                Pattern(
+                    term.entity_id,
+                    folded,
+                    cased=True,
+                    wordlike=not is_cased_name(text),
+                    plural_ok=plural_ok,
+                ),
+            )
+            return
+        pattern = Pattern(term.entity_id, folded, plural_ok=plural_ok)
+        digraphed = _lower(fold(text.translate(_DIGRAPHS)))
         for key in {lower, _undigraph(lower), digraphed}:
             yield key, pattern
-        words = lower.split()
-        if term.is_person_name and len(words) >= 2:
-            surname = Pattern(term.entity_id, surname_of=term.entity_id)
+        words = folded.split()
+        if not term.is_person_name or len(words) < 2:
+            return
+        if term.short_name:
+            shorts = [(fold(term.short_name.strip()), SURNAME)]
+        else:
+            # The last word by default; the first counts too after the full
+            # name, for names that put the family name first.
+            shorts = [(words[-1], SURNAME), (words[0], FIRST_WORD)]
+        for short, role in shorts:
+            surname = Pattern(term.entity_id, short, role=role)
+            low = _lower(short)
             # Spelt every way the full name is: "Krüger" is also "Krueger".
-            for key in {words[-1], _undigraph(words[-1]), digraphed.split()[-1]}:
+            digraph = _lower(fold(short.translate(_DIGRAPHS)))
+            for key in {low, _undigraph(low), digraph}:
                 yield key, surname
 
-    def find(self, *texts: str) -> list[Mention]:
-        """Every entity the texts mention, in order of first mention."""
+    def find(self, *texts: str, section: str = "") -> list[Mention]:
+        """Every entity the texts mention, in order of first mention.
+
+        ``section`` is the story's section name, which counts as context.
+        """
         if not self.size:
             return []
         original = "\n".join(texts)
         text = fold(original)
         lower = _lower(text)
-        candidates = []
-        for end, (length, patterns) in self.automaton.iter(lower):
+        candidates, lowercase_keys = self._scan(text, lower)
+        chosen = _longest_first(candidates)
+        occurrences, other_bearers = self._occurrences(
+            chosen, original, text, lower, lowercase_keys
+        )
+        if any(o.needs_deciding for o in occurrences):
+            occurrences = self._decide(
+                occurrences, lower, _lower(fold(section.strip())), other_bearers
+            )
+        mentions: dict[tuple[int, ...], Mention] = {}
+        for occ in occurrences:
+            key = tuple(sorted(occ.candidates))
+            mention = mentions.setdefault(key, Mention(key))
+            mention.count += 1
+            if occ.word not in mention.words:
+                mention.words.append(occ.word)
+            for reason in occ.reasons:
+                if reason not in mention.reasons:
+                    mention.reasons.append(reason)
+        return list(mentions.values())
+
+    def _scan(self, text: str, lower: str):
+        found, lowercase_keys = [], set()
+        for end, (length, patterns, unique) in self.automaton.iter(lower):
             start = end - length + 1
             if start > 0 and _is_word_char(lower[start - 1]):
                 continue
-            if end + 1 < len(lower) and _is_word_char(lower[end + 1]):
-                continue
+            plural = False
+            if not whole_word(lower, start, end + 1):
+                if not plural_suffix(text, end):
+                    continue
+                plural = True
             span = text[start : end + 1]
-            valid = [p for p in patterns if p.cased is None or p.cased == span]
+            valid = []
+            for p in patterns:
+                if plural and not p.plural_ok:
+                    continue
+                matches = exact_capitals if p.cased else capitals_kept
+                if p.excludes or matches(span, p.spelling):
+                    valid.append(p)
+                elif span == lower[start : end + 1]:
+                    lowercase_keys.add(lower[start : end + 1])
             if valid:
-                candidates.append((start, end, valid))
+                found.append((start, end + 1 + plural, end + 1, valid, unique, plural))
+        return found, lowercase_keys
 
-        # Longest match wins; matches do not overlap.
-        candidates.sort(key=lambda c: (c[0], c[0] - c[1]))
-        chosen, last_end = [], -1
-        for start, end, valid in candidates:
-            if start > last_end:
-                chosen.append((start, end, valid))
-                last_end = end
+    def _occurrences(self, chosen, original, text, lower, lowercase_keys):
+        occurrences, named_in_full, other_bearers = [], set(), set()
+        title_lines: dict[int, bool] = {}
 
-        mentions: dict[tuple[int, ...], Mention] = {}
-        named_in_full = set()
-        for start, end, valid in chosen:
+        def in_title_line(start):
+            line_start = text.rfind("\n", 0, start) + 1
+            if line_start not in title_lines:
+                line_end = text.find("\n", start)
+                line = text[line_start : None if line_end == -1 else line_end]
+                title_lines[line_start] = title_case_line(line)
+            return title_lines[line_start]
+
+        def weak_position(start):
+            return at_sentence_start(text, start) or in_title_line(start)
+
+        for start, stop, end, valid, unique, plural in chosen:
             if any(p.excludes for p in valid):
                 continue
-            entity_ids = set()
-            for p in valid:
-                if p.surname_of is None or p.surname_of in named_in_full:
-                    entity_ids.add(p.entity_id)
+            key = lower[start:end]
+            names = {p.entity_id for p in valid if p.role == NAME}
+            shorts = [p for p in valid if p.role in (SURNAME, FIRST_WORD)]
+            full_name_earlier, bare = set(), set()
+            if shorts:
+                if beside_another_name(text, start, stop) and not in_title_line(start):
+                    other_bearers.add(key)
+                else:
+                    for p in shorts:
+                        if p.entity_id in named_in_full:
+                            full_name_earlier.add(p.entity_id)
+                        elif p.role == SURNAME and unique:
+                            bare.add(p.entity_id)
+            entity_ids = names | full_name_earlier | bare
             if not entity_ids:
                 continue
-            named_in_full.update(p.entity_id for p in valid if p.surname_of is None)
-            key = tuple(sorted(entity_ids))
-            mention = mentions.setdefault(key, Mention(key))
-            mention.count += 1
-            word = original[start : end + 1]
-            if word not in mention.words:
-                mention.words.append(word)
-        return list(mentions.values())
+            named_in_full.update(names)
+            wordlike = key in lowercase_keys or any(p.wordlike for p in valid)
+            occ = Occurrence(
+                start,
+                stop,
+                original[start:end],
+                key,
+                entity_ids,
+                wordlike and weak_position(start),
+                plural,
+            )
+            occ.full_name_earlier, occ.bare = full_name_earlier, bare
+            occurrences.append(occ)
+        return occurrences, other_bearers
+
+    def _decide(self, occurrences, lower, section, other_bearers):
+        """Weigh the story's evidence where the words alone do not decide."""
+        plain = {next(iter(o.candidates)) for o in occurrences if not o.needs_deciding}
+        decided: dict[int, Occurrence | None] = {}
+        supported = plain
+        # Twice: an ambiguity resolved in the first round is evidence for a
+        # related entity in the second ("BMW" the group supports its chief's
+        # bare surname), though never for itself.
+        for _ in range(2):
+            for n, occ in enumerate(occurrences):
+                if occ.needs_deciding:
+                    decided[n] = self._weigh(
+                        occ, lower, section, plain, supported, other_bearers
+                    )
+            supported = plain | {
+                next(iter(o.candidates))
+                for o in decided.values()
+                if o is not None and len(o.candidates) == 1
+            }
+        return [
+            decided.get(n, occ)
+            for n, occ in enumerate(occurrences)
+            if decided.get(n, occ) is not None
+        ]
+
+    def _weigh(self, occ, lower, section, plain, supported, other_bearers):
+        scores: dict[int, tuple[int, list[str]]] = {}
+        kinds = {self._info(c).kind for c in occ.candidates}
+        for candidate in occ.candidates:
+            if candidate in occ.bare and occ.key in other_bearers:
+                continue
+            info = self._info(candidate)
+            points, why = 0, []
+            if candidate in occ.full_name_earlier:
+                points += STRONG + WEAK
+                why.append("named in full earlier")
+            elif named_elsewhere(candidate, plain):
+                points += STRONG
+                why.append("named elsewhere in the story")
+            # A reading decided elsewhere supports its relations, but never
+            # a rival for the same words: no decision feeds on itself.
+            related = related_named(
+                info, candidate, plain | (supported - occ.candidates)
+            )
+            if related:
+                points += STRONG
+                names = sorted(self._info(r).name for r in related)
+                why.append(f"story names {', '.join(names[:3])}")
+            near, anywhere = context_words_found(info, lower, occ.start, occ.stop)
+            if near:
+                points += STRONG
+                why.append(f"words near it: {', '.join(near[:3])}")
+            elif anywhere:
+                points += WEAK
+                why.append(f"story mentions {', '.join(anywhere[:3])}")
+            if section_matches(info, section):
+                points += WEAK
+                why.append(f"section {section.title()}")
+            if plural_means_cars(info, occ.plural):
+                points += WEAK
+                why.append("plural: the cars")
+            word = len(kinds) > 1 and kind_words_near(info, lower, occ.start, occ.stop)
+            if word:
+                points += WEAK
+                why.append(f"“{word}” near it")
+            scores[candidate] = (points, why)
+        ranked = sorted(scores.items(), key=lambda item: -item[1][0])
+        if not ranked or ranked[0][1][0] < WEAK:
+            if len(occ.candidates) > 1 and not occ.weak and not occ.bare:
+                return occ  # nothing decides: offered as a choice
+            return None
+        best, (points, why) = ranked[0]
+        if len(ranked) > 1 and ranked[1][1][0] == points:
+            if occ.weak:
+                return None
+            tied = {c for c, (p, _) in ranked if p == points}
+            return _with(occ, tied, [])
+        if len(occ.candidates) > 1:
+            others = ", ".join(
+                sorted(self._info(c).name for c in occ.candidates if c != best)
+            )
+            reason = f"chosen over {others}: {'; '.join(why)}"
+        elif occ.bare:
+            reason = f"“{occ.word}” alone: {'; '.join(why)}"
+        else:
+            reason = f"“{occ.word}” is also an ordinary word: {'; '.join(why)}"
+        return _with(occ, {best}, [reason])
+
+    def _info(self, entity_id: int) -> EntityInfo:
+        return self.entities.get(entity_id) or EntityInfo(str(entity_id), "")
+
+
+def _with(occ: Occurrence, candidates: set[int], reasons: list[str]) -> Occurrence:
+    decided = Occurrence(
+        occ.start, occ.stop, occ.word, occ.key, candidates, False, occ.plural
+    )
+    decided.reasons = reasons
+    return decided
+
+
+def _longest_first(candidates):
+    """Longest match wins: "BMW Brilliance Automotive" is one entity."""
+    candidates.sort(key=lambda c: (c[0], c[0] - c[1]))
+    chosen, last_stop = [], -1
+    for candidate in candidates:
+        if candidate[0] >= last_stop:
+            chosen.append(candidate)
+            last_stop = candidate[1]
+    return chosen
 
 
 _cache = {"version": None, "index": None}
@@ -213,19 +615,61 @@ _lock = threading.Lock()
 
 
 def terms_from_database():
-    from entities.models import Alias, Entity, ExclusionPhrase
+    from entities.models import Alias, Entity, ExclusionPhrase, Person
 
-    people = set(
-        Entity.objects.filter(kind=Entity.Kind.PERSON).values_list("pk", flat=True)
-    )
-    for pk, name in Entity.objects.values_list("pk", "name").iterator(chunk_size=5000):
-        yield Term(pk, name, is_person_name=pk in people)
+    short_names = dict(Person.objects.values_list("pk", "short_name"))
+    for pk, name, case_sensitive in Entity.objects.values_list(
+        "pk", "name", "case_sensitive"
+    ).iterator(chunk_size=5000):
+        yield Term(
+            pk,
+            name,
+            case_sensitive,
+            is_person_name=pk in short_names,
+            short_name=short_names.get(pk, ""),
+        )
     for entity_id, name, case_sensitive in Alias.objects.values_list(
         "entity_id", "name", "case_sensitive"
     ).iterator(chunk_size=5000):
-        yield Term(entity_id, name, case_sensitive, is_person_name=entity_id in people)
+        yield Term(
+            entity_id,
+            name,
+            case_sensitive,
+            is_person_name=entity_id in short_names,
+            short_name=short_names.get(entity_id, ""),
+        )
     for entity_id, phrase in ExclusionPhrase.objects.values_list("entity_id", "phrase"):
         yield Term(entity_id, phrase, excludes=True)
+
+
+def context_words(text: str) -> tuple[str, ...]:
+    """An entity's context words as the matcher compares them."""
+    return tuple(_lower(fold(word.strip())) for word in text.split(",") if word.strip())
+
+
+def entities_from_database() -> dict[int, EntityInfo]:
+    """Each entity's kind, context words and relations: a brand and its owner,
+    two related companies, a person and the companies they had roles at."""
+    from entities.models import Brand, CompanyRelationship, Entity, Role
+
+    related: dict[int, set[int]] = defaultdict(set)
+
+    def tie(first, second):
+        related[first].add(second)
+        related[second].add(first)
+
+    for pair in Brand.objects.filter(owner__isnull=False).values_list("pk", "owner"):
+        tie(*pair)
+    for pair in CompanyRelationship.objects.values_list("from_company", "to_company"):
+        tie(*pair)
+    for pair in Role.objects.values_list("person", "company").distinct():
+        tie(*pair)
+    return {
+        pk: EntityInfo(name, kind, frozenset(related.get(pk, ())), context_words(words))
+        for pk, name, kind, words in Entity.objects.values_list(
+            "pk", "name", "kind", "context_words"
+        ).iterator(chunk_size=5000)
+    }
 
 
 def current_index() -> MentionIndex:
@@ -236,6 +680,8 @@ def current_index() -> MentionIndex:
     if _cache["version"] != version:
         with _lock:
             if _cache["version"] != version:
-                _cache["index"] = MentionIndex(terms_from_database())
+                _cache["index"] = MentionIndex(
+                    terms_from_database(), entities_from_database()
+                )
                 _cache["version"] = version
     return _cache["index"]
