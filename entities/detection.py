@@ -165,6 +165,8 @@ OPENERS = "\"'([ "
 STRONG, WEAK = 2, 1
 # How far from a mention its "words near it" reach (characters, each side).
 NEAR = 150
+# Generic words say less than the desk's context words: they must be closer.
+KIND_NEAR = 80
 # Words near a mention that say which kind of entity is meant, when the
 # candidates are of different kinds (the group or its brand).
 KIND_WORDS = {
@@ -213,6 +215,11 @@ def capitals_kept(span: str, spelling: str) -> bool:
 def exact_capitals(span: str, spelling: str) -> bool:
     """A case-sensitive name matches only as written: "Tank", never "tank"."""
     return span == spelling
+
+
+def written_in_capitals(pattern: Pattern) -> bool:
+    """A name in capitals (MINI, GWM) is a name even where "mini" is a word."""
+    return pattern.cased and not pattern.wordlike
 
 
 def at_sentence_start(text: str, start: int) -> bool:
@@ -292,7 +299,9 @@ def plural_means_cars(info: EntityInfo, plural: bool) -> bool:
 
 def kind_words_near(info: EntityInfo, lower: str, start: int, stop: int) -> str:
     """The words around say which kind is meant: "the brand said", "shares"."""
-    window = lower[max(0, start - NEAR) : stop + NEAR]
+    if lower[stop : stop + 1] == "-":
+        return ""  # "a BMW-owned brand": a compound describes something else
+    window = lower[max(0, start - KIND_NEAR) : stop + KIND_NEAR]
     for word in KIND_WORDS.get(info.kind, ()):
         at = window.find(word)
         while at != -1:
@@ -377,18 +386,18 @@ class MentionIndex:
         digraphed = _lower(fold(text.translate(_DIGRAPHS)))
         for key in {lower, _undigraph(lower), digraphed}:
             yield key, pattern
-        words = folded.split()
+        words = text.split()
         if not term.is_person_name or len(words) < 2:
             return
         if term.short_name:
-            shorts = [(fold(term.short_name.strip()), SURNAME)]
+            shorts = [(term.short_name.strip(), SURNAME)]
         else:
             # The last word by default; the first counts too after the full
             # name, for names that put the family name first.
             shorts = [(words[-1], SURNAME), (words[0], FIRST_WORD)]
         for short, role in shorts:
-            surname = Pattern(term.entity_id, short, role=role)
-            low = _lower(short)
+            surname = Pattern(term.entity_id, fold(short), role=role)
+            low = _lower(fold(short))
             # Spelt every way the full name is: "Krüger" is also "Krueger".
             digraph = _lower(fold(short.translate(_DIGRAPHS)))
             for key in {low, _undigraph(low), digraph}:
@@ -481,11 +490,17 @@ class MentionIndex:
                             full_name_earlier.add(p.entity_id)
                         elif p.role == SURNAME and unique:
                             bare.add(p.entity_id)
+            # An alias of its own ("Krueger") needs no full name first.
+            full_name_earlier -= names
+            bare -= names
             entity_ids = names | full_name_earlier | bare
             if not entity_ids:
                 continue
             named_in_full.update(names)
-            wordlike = key in lowercase_keys or any(p.wordlike for p in valid)
+            wordlike = any(
+                p.wordlike or (key in lowercase_keys and not written_in_capitals(p))
+                for p in valid
+            )
             occ = Occurrence(
                 start,
                 stop,

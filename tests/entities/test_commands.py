@@ -69,10 +69,16 @@ def test_a_rescan_links_the_stories_that_mention_a_new_company(spotlight):
     assert summary["stories"] == Article.objects.count() == 12
     assert summary["linked"] >= 1
     assert "12 / 12 stories scanned" in output
-    # "BMW" alone stays a suggestion: the group or the brand?
-    assert MentionSuggestion.objects.filter(
-        state=MentionSuggestion.State.PENDING, ambiguous=True
-    ).exists()
+    # "BMW" alone is the group or the brand: each demo story's context
+    # (MINI, Great Wall, the group's chief) decides, and says so.
+    assert not MentionSuggestion.objects.filter(ambiguous=True).exists()
+    assert all(
+        why.startswith("chosen over BMW: ")
+        for reasons in MentionSuggestion.objects.filter(
+            entity__slug="bmw-group"
+        ).values_list("reasons", flat=True)
+        for why in reasons
+    )
 
 
 def test_a_second_rescan_links_nothing_new(spotlight):
