@@ -20,6 +20,7 @@ The automaton is rebuilt in each process when DetectionSettings.index_version
 changes (entities, aliases and phrases bump it when they are saved).
 """
 
+import bisect
 import threading
 import unicodedata
 from collections import defaultdict
@@ -165,6 +166,8 @@ OPENERS = "\"'([ "
 STRONG, WEAK = 2, 1
 # How far from a mention its "words near it" reach (characters, each side).
 NEAR = 150
+# A line longer than this is a paragraph, never a Title Case headline.
+TITLE_LENGTH = 200
 # Generic words say less than the desk's context words: they must be closer.
 KIND_NEAR = 80
 # Words near a mention that say which kind of entity is meant, when the
@@ -232,6 +235,8 @@ def at_sentence_start(text: str, start: int) -> bool:
 
 def title_case_line(line: str) -> bool:
     """In a Title Case Headline every word has a capital: none is evidence."""
+    if len(line) > TITLE_LENGTH:
+        return False  # a paragraph, not a headline
     words = [w for w in line.split() if sum(c.isalpha() for c in w) >= 4]
     if len(words) < 3:
         return False
@@ -269,21 +274,42 @@ def related_named(info: EntityInfo, candidate: int, sure: set[int]) -> set[int]:
     return (info.related & sure) - {candidate}
 
 
+class StoryWords:
+    """The story's folded, lower-case text, each word's places looked up once
+    however many candidates ask."""
+
+    def __init__(self, lower: str):
+        self.lower = lower
+        self._places: dict[str, list[int]] = {}
+        self.evidence: dict[tuple[int, int], tuple[int, list[str]]] = {}
+
+    def places(self, word: str) -> list[int]:
+        found = self._places.get(word)
+        if found is None:
+            found, at = [], self.lower.find(word)
+            while at != -1:
+                if whole_word(self.lower, at, at + len(word)):
+                    found.append(at)
+                at = self.lower.find(word, at + 1)
+            self._places[word] = found
+        return found
+
+    def near(self, word: str, start: int, stop: int, reach: int) -> bool:
+        places = self.places(word)
+        first = bisect.bisect_left(places, start - reach)
+        return first < len(places) and places[first] <= stop + reach
+
+
 def context_words_found(
-    info: EntityInfo, lower: str, start: int, stop: int
+    info: EntityInfo, words: StoryWords, start: int, stop: int
 ) -> tuple[list[str], list[str]]:
     """The desk's context words for an entity, near the mention and anywhere."""
     near, anywhere = [], []
     for word in info.context:
-        at = lower.find(word)
-        while at != -1:
-            if whole_word(lower, at, at + len(word)):
-                if start - NEAR <= at <= stop + NEAR:
-                    near.append(word)
-                else:
-                    anywhere.append(word)
-                break
-            at = lower.find(word, at + 1)
+        if words.near(word, start, stop, NEAR):
+            near.append(word)
+        elif words.places(word):
+            anywhere.append(word)
     return near, anywhere
 
 
@@ -297,17 +323,13 @@ def plural_means_cars(info: EntityInfo, plural: bool) -> bool:
     return plural and info.kind == "brand"
 
 
-def kind_words_near(info: EntityInfo, lower: str, start: int, stop: int) -> str:
+def kind_words_near(info: EntityInfo, words: StoryWords, start: int, stop: int) -> str:
     """The words around say which kind is meant: "the brand said", "shares"."""
-    if lower[stop : stop + 1] == "-":
+    if words.lower[stop : stop + 1] == "-":
         return ""  # "a BMW-owned brand": a compound describes something else
-    window = lower[max(0, start - KIND_NEAR) : stop + KIND_NEAR]
     for word in KIND_WORDS.get(info.kind, ()):
-        at = window.find(word)
-        while at != -1:
-            if whole_word(window, at, at + len(word)):
-                return word
-            at = window.find(word, at + 1)
+        if words.near(word, start, stop, KIND_NEAR):
+            return word
     return ""
 
 
@@ -356,7 +378,7 @@ class MentionIndex:
             # A short name used alone needs no full name where no other
             # entity answers to the same word.
             unique = len({p.entity_id for p in found if not p.excludes}) == 1
-            self.automaton.add_word(key, (len(key), tuple(found), unique))
+            self.automaton.add_word(key, (len(key), _by_spelling(found), unique))
         self.size = len(patterns)
         if self.size:
             self.automaton.make_automaton()
@@ -420,7 +442,10 @@ class MentionIndex:
         )
         if any(o.needs_deciding for o in occurrences):
             occurrences = self._decide(
-                occurrences, lower, _lower(fold(section.strip())), other_bearers
+                occurrences,
+                StoryWords(lower),
+                _lower(fold(section.strip())),
+                other_bearers,
             )
         mentions: dict[tuple[int, ...], Mention] = {}
         for occ in occurrences:
@@ -435,28 +460,41 @@ class MentionIndex:
         return list(mentions.values())
 
     def _scan(self, text: str, lower: str):
-        found, lowercase_keys = [], set()
-        for end, (length, patterns, unique) in self.automaton.iter(lower):
+        found, lowercase_keys, size = [], set(), len(lower)
+        for end, (length, spellings, unique) in self.automaton.iter(lower):
             start = end - length + 1
-            if start > 0 and _is_word_char(lower[start - 1]):
+            if start > 0 and lower[start - 1].isalnum():
                 continue
             plural = False
-            if not whole_word(lower, start, end + 1):
+            if end + 1 < size and lower[end + 1].isalnum():
                 if not plural_suffix(text, end):
                     continue
                 plural = True
             span = text[start : end + 1]
-            valid = []
-            for p in patterns:
-                if plural and not p.plural_ok:
+            names, surnames, first_words = set(), set(), set()
+            excludes = wordlike = plain = False
+            for group in spellings:
+                if group.excludes:
+                    excludes = not plural
                     continue
-                matches = exact_capitals if p.cased else capitals_kept
-                if p.excludes or matches(span, p.spelling):
-                    valid.append(p)
+                if plural and not group.plural_names:
+                    continue
+                if exact_capitals(span, group.spelling) or (
+                    not group.cased and capitals_kept(span, group.spelling)
+                ):
+                    if plural:
+                        names |= group.plural_names
+                    else:
+                        names |= group.names
+                        surnames |= group.surnames
+                        first_words |= group.first_words
+                    wordlike |= group.wordlike
+                    plain |= not (group.cased and not group.wordlike)
                 elif span == lower[start : end + 1]:
-                    lowercase_keys.add(lower[start : end + 1])
-            if valid:
-                found.append((start, end + 1 + plural, end + 1, valid, unique, plural))
+                    lowercase_keys.add(span)
+            if excludes or names or surnames or first_words:
+                hit = (start, end + 1 + plural, end + 1, names, surnames, first_words)
+                found.append((*hit, excludes, wordlike, plain, unique, plural))
         return found, lowercase_keys
 
     def _occurrences(self, chosen, original, text, lower, lowercase_keys):
@@ -474,33 +512,30 @@ class MentionIndex:
         def weak_position(start):
             return at_sentence_start(text, start) or in_title_line(start)
 
-        for start, stop, end, valid, unique, plural in chosen:
-            if any(p.excludes for p in valid):
+        for hit in chosen:
+            start, stop, end, names, surnames, first_words, excludes = hit[:7]
+            wordlike, plain, unique, plural = hit[7:]
+            if excludes:
                 continue
             key = lower[start:end]
-            names = {p.entity_id for p in valid if p.role == NAME}
-            shorts = [p for p in valid if p.role in (SURNAME, FIRST_WORD)]
             full_name_earlier, bare = set(), set()
-            if shorts:
+            if surnames or first_words:
                 if beside_another_name(text, start, stop) and not in_title_line(start):
                     other_bearers.add(key)
                 else:
-                    for p in shorts:
-                        if p.entity_id in named_in_full:
-                            full_name_earlier.add(p.entity_id)
-                        elif p.role == SURNAME and unique:
-                            bare.add(p.entity_id)
+                    full_name_earlier = (surnames | first_words) & named_in_full
+                    if unique:
+                        bare = surnames - named_in_full
             # An alias of its own ("Krueger") needs no full name first.
             full_name_earlier -= names
             bare -= names
             entity_ids = names | full_name_earlier | bare
             if not entity_ids:
                 continue
-            named_in_full.update(names)
-            wordlike = any(
-                p.wordlike or (key in lowercase_keys and not written_in_capitals(p))
-                for p in valid
-            )
+            named_in_full |= names
+            # A capitalised word the story also writes in lower case is a word
+            # too ("Tank water…" in a story about a fish tank).
+            wordlike = wordlike or (key in lowercase_keys and plain)
             occ = Occurrence(
                 start,
                 stop,
@@ -514,7 +549,7 @@ class MentionIndex:
             occurrences.append(occ)
         return occurrences, other_bearers
 
-    def _decide(self, occurrences, lower, section, other_bearers):
+    def _decide(self, occurrences, words, section, other_bearers):
         """Weigh the story's evidence where the words alone do not decide."""
         plain = {next(iter(o.candidates)) for o in occurrences if not o.needs_deciding}
         decided: dict[int, Occurrence | None] = {}
@@ -526,22 +561,24 @@ class MentionIndex:
             for n, occ in enumerate(occurrences):
                 if occ.needs_deciding:
                     decided[n] = self._weigh(
-                        occ, lower, section, plain, supported, other_bearers
+                        occ, words, section, plain, supported, other_bearers
                     )
-            supported = plain | {
+            resolved = plain | {
                 next(iter(o.candidates))
                 for o in decided.values()
                 if o is not None and len(o.candidates) == 1
             }
+            if resolved == supported:
+                break
+            supported = resolved
         return [
             decided.get(n, occ)
             for n, occ in enumerate(occurrences)
             if decided.get(n, occ) is not None
         ]
 
-    def _weigh(self, occ, lower, section, plain, supported, other_bearers):
+    def _weigh(self, occ, words, section, plain, supported, other_bearers):
         scores: dict[int, tuple[int, list[str]]] = {}
-        kinds = {self._info(c).kind for c in occ.candidates}
         for candidate in occ.candidates:
             if candidate in occ.bare and occ.key in other_bearers:
                 continue
@@ -562,23 +599,9 @@ class MentionIndex:
                 points += STRONG
                 names = sorted(self._info(r).name for r in related)
                 why.append(f"story names {', '.join(names[:3])}")
-            near, anywhere = context_words_found(info, lower, occ.start, occ.stop)
-            if near:
-                points += STRONG
-                why.append(f"words near it: {', '.join(near[:3])}")
-            elif anywhere:
-                points += WEAK
-                why.append(f"story mentions {', '.join(anywhere[:3])}")
-            if section_matches(info, section):
-                points += WEAK
-                why.append(f"section {section.title()}")
-            if plural_means_cars(info, occ.plural):
-                points += WEAK
-                why.append("plural: the cars")
-            word = len(kinds) > 1 and kind_words_near(info, lower, occ.start, occ.stop)
-            if word:
-                points += WEAK
-                why.append(f"“{word}” near it")
+            more, reasons = self._words_around(occ, candidate, info, words, section)
+            points += more
+            why.extend(reasons)
             scores[candidate] = (points, why)
         ranked = sorted(scores.items(), key=lambda item: -item[1][0])
         if not ranked or ranked[0][1][0] < WEAK:
@@ -602,8 +625,70 @@ class MentionIndex:
             reason = f"“{occ.word}” is also an ordinary word: {'; '.join(why)}"
         return _with(occ, {best}, [reason])
 
+    def _words_around(self, occ, candidate, info, words, section):
+        """Evidence from the words of the story, which no decision changes:
+        weighed once per mention and candidate."""
+        cache_key = (occ.start, candidate)
+        if cache_key in words.evidence:
+            return words.evidence[cache_key]
+        points, why = 0, []
+        near, anywhere = context_words_found(info, words, occ.start, occ.stop)
+        if near:
+            points += STRONG
+            why.append(f"words near it: {', '.join(near[:3])}")
+        elif anywhere:
+            points += WEAK
+            why.append(f"story mentions {', '.join(anywhere[:3])}")
+        if section_matches(info, section):
+            points += WEAK
+            why.append(f"section {section.title()}")
+        if plural_means_cars(info, occ.plural):
+            points += WEAK
+            why.append("plural: the cars")
+        kinds = {self._info(c).kind for c in occ.candidates}
+        word = len(kinds) > 1 and kind_words_near(info, words, occ.start, occ.stop)
+        if word:
+            points += WEAK
+            why.append(f"“{word}” near it")
+        words.evidence[cache_key] = points, why
+        return points, why
+
     def _info(self, entity_id: int) -> EntityInfo:
-        return self.entities.get(entity_id) or EntityInfo(str(entity_id), "")
+        info = self.entities.get(entity_id)
+        return info if info is not None else EntityInfo(str(entity_id), "")
+
+
+@dataclass(frozen=True)
+class Spelling:
+    """The patterns of one key that share a spelling, so that a hit checks
+    its capitals once, however many people share a surname."""
+
+    spelling: str
+    cased: bool
+    wordlike: bool
+    excludes: bool
+    names: frozenset[int]
+    plural_names: frozenset[int]
+    surnames: frozenset[int]
+    first_words: frozenset[int]
+
+
+def _by_spelling(patterns) -> tuple[Spelling, ...]:
+    groups = defaultdict(list)
+    for p in patterns:
+        groups[(p.spelling, p.cased, p.wordlike, p.excludes)].append(p)
+    return tuple(
+        Spelling(
+            *group,
+            names=frozenset(p.entity_id for p in found if p.role == NAME),
+            plural_names=frozenset(
+                p.entity_id for p in found if p.role == NAME and p.plural_ok
+            ),
+            surnames=frozenset(p.entity_id for p in found if p.role == SURNAME),
+            first_words=frozenset(p.entity_id for p in found if p.role == FIRST_WORD),
+        )
+        for group, found in groups.items()
+    )
 
 
 def _with(occ: Occurrence, candidates: set[int], reasons: list[str]) -> Occurrence:
