@@ -198,12 +198,7 @@ def whole_word(text: str, start: int, stop: int) -> bool:
 
 def plural_suffix(text: str, end: int) -> bool:
     """A make's name plus "s" is its cars ("Teslas", "older BMWs")."""
-    after = end + 1
-    return (
-        after < len(text)
-        and text[after] == "s"
-        and (after + 1 == len(text) or not _is_word_char(text[after + 1]))
-    )
+    return text[end + 1 : end + 2] == "s"
 
 
 def capitals_kept(span: str, spelling: str) -> bool:
@@ -220,7 +215,7 @@ def exact_capitals(span: str, spelling: str) -> bool:
     return span == spelling
 
 
-def written_in_capitals(pattern: Pattern) -> bool:
+def written_in_capitals(pattern: "Pattern | Spelling") -> bool:
     """A name in capitals (MINI, GWM) is a name even where "mini" is a word."""
     return pattern.cased and not pattern.wordlike
 
@@ -460,16 +455,14 @@ class MentionIndex:
         return list(mentions.values())
 
     def _scan(self, text: str, lower: str):
-        found, lowercase_keys, size = [], set(), len(lower)
+        found, lowercase_keys = [], set()
         for end, (length, spellings, unique) in self.automaton.iter(lower):
             start = end - length + 1
-            if start > 0 and lower[start - 1].isalnum():
-                continue
             plural = False
-            if end + 1 < size and lower[end + 1].isalnum():
-                if not plural_suffix(text, end):
+            if not whole_word(lower, start, end + 1):
+                plural = plural_suffix(text, end) and whole_word(lower, start, end + 2)
+                if not plural:
                     continue
-                plural = True
             span = text[start : end + 1]
             names, surnames, first_words = set(), set(), set()
             excludes = wordlike = plain = False
@@ -489,7 +482,7 @@ class MentionIndex:
                         surnames |= group.surnames
                         first_words |= group.first_words
                     wordlike |= group.wordlike
-                    plain |= not (group.cased and not group.wordlike)
+                    plain |= not written_in_capitals(group)
                 elif span == lower[start : end + 1]:
                     lowercase_keys.add(span)
             if excludes or names or surnames or first_words:
