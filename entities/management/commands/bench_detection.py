@@ -101,12 +101,14 @@ class Command(BaseCommand):
         headline = " ".join(story_words[:12])
 
         index.find(headline, story)  # warm up
-        timings = []
+        timings, cpu = [], []
         for _ in range(runs):
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.process_time()
             found = index.find(headline, story)
+            cpu.append((time.process_time() - started_cpu) * 1000)
             timings.append((time.perf_counter() - started) * 1000)
         timings.sort()
+        cpu.sort()
         p95 = timings[int(len(timings) * 0.95) - 1]
         self.stdout.write(
             f"Index: {entities:,} entities, {len(terms):,} names and aliases, "
@@ -120,4 +122,10 @@ class Command(BaseCommand):
             f"median {median:.2f} ms, p95 {p95:.2f} ms over {runs} runs "
             f"({'within' if median < TARGET_MS else 'OVER'} the {TARGET_MS:g} ms "
             "median target)"
+        )
+        # On a shared machine the wall clock's tail is other processes' work:
+        # the CPU time this process spent shows detection's own.
+        self.stdout.write(
+            f"CPU time: median {statistics.median(cpu):.2f} ms, "
+            f"p95 {cpu[int(len(cpu) * 0.95) - 1]:.2f} ms"
         )

@@ -56,7 +56,9 @@ class Command(BaseCommand):
                 write(f"  FALSE POSITIVE {story.id} [{story.kind}]: {slug} ({words})")
             for slug in sorted(outcome.misses):
                 offered = [c for c in outcome.choices if slug in c]
-                how = f" (left as a choice: {' / '.join(offered[0])})" * bool(offered)
+                how = ""
+                if offered:
+                    how = f" (left as a choice: {' / '.join(offered[0])})"
                 write(f"  MISS {story.id} [{story.kind}]: {slug}{how}")
             for choice in outcome.choices:
                 if not story.gold & set(choice):
