@@ -502,8 +502,12 @@ class MentionIndex:
                 title_lines[line_start] = title_case_line(line)
             return title_lines[line_start]
 
-        def weak_position(start):
-            return at_sentence_start(text, start) or in_title_line(start)
+        def weak_position(start, key):
+            # Only the first word's capital is explained by a sentence start:
+            # "Automotive News" opening one still has its "N".
+            return in_title_line(start) or (
+                " " not in key and at_sentence_start(text, start)
+            )
 
         for hit in chosen:
             start, stop, end, names, surnames, first_words, excludes = hit[:7]
@@ -535,7 +539,7 @@ class MentionIndex:
                 original[start:end],
                 key,
                 entity_ids,
-                wordlike and weak_position(start),
+                wordlike and weak_position(start, key),
                 plural,
             )
             occ.full_name_earlier, occ.bare = full_name_earlier, bare

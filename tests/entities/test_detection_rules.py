@@ -143,6 +143,12 @@ def test_at_sentence_start():
     }
     [why] = reasons(index, "Tank sales rose. The off-road brand is new.")[(1,)]
     assert why == "“Tank” is also an ordinary word: words near it: off-road"
+    # A sentence start explains only the first capital of a longer name.
+    news = index_of((2, "company", ["Automotive News"], {"cased": True}))
+    assert found(news, "Automotive News reported it.") == {
+        (2,): (1, ["Automotive News"])
+    }
+    assert found(news, "Automotive news was slow.") == {}
 
 
 def test_title_case_line():
