@@ -98,7 +98,9 @@ COMPANIES = [
     {
         "slug": "brilliance-auto",
         "name": "Brilliance Auto",
-        "aliases": [("Brilliance", False)],
+        # Case-sensitive: "brilliance" is also a word, and at the start of a
+        # sentence the name needs support from the rest of the story.
+        "aliases": [("Brilliance", True)],
         "country": "China",
         "headquarters": "Shenyang",
         "founded": None,

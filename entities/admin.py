@@ -148,6 +148,12 @@ class EntityAdminBase(StoryCountMixin, admin.ModelAdmin):
     def view_on_site(self, entity):
         return entity.get_absolute_url()
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "context_words":
+            field.widget.attrs["rows"] = 2  # a line of words, not an essay
+        return field
+
     def get_fieldsets(self, request, obj=None):
         fields = [f for f in self.fields if f not in DETECTION_FIELDS]
         return [

@@ -146,6 +146,8 @@ class Mention:
     # Why the words were read as this entity, where that needed deciding:
     # an ambiguity resolved, or a name that is also a word kept.
     reasons: list[str] = field(default_factory=list)
+    # Each decided occurrence's (head, [(label, items)]), summed up in reasons.
+    evidence: list = field(default_factory=list, repr=False, compare=False)
 
     @property
     def ambiguous(self) -> bool:
@@ -273,8 +275,8 @@ class StoryWords:
     """The story's folded, lower-case text, each word's places looked up once
     however many candidates ask."""
 
-    def __init__(self, lower: str):
-        self.lower = lower
+    def __init__(self, lower: str, original: str = ""):
+        self.lower, self.original = lower, original or lower
         self._places: dict[str, list[int]] = {}
         self.evidence: dict[tuple[int, int], tuple[int, list[str]]] = {}
 
@@ -289,6 +291,11 @@ class StoryWords:
             self._places[word] = found
         return found
 
+    def as_written(self, word: str) -> str:
+        """The word as the story spells it ("Model Y", not "model y")."""
+        places = self.places(word)
+        return self.original[places[0] : places[0] + len(word)] if places else word
+
     def near(self, word: str, start: int, stop: int, reach: int) -> bool:
         places = self.places(word)
         first = bisect.bisect_left(places, start - reach)
@@ -302,9 +309,9 @@ def context_words_found(
     near, anywhere = [], []
     for word in info.context:
         if words.near(word, start, stop, NEAR):
-            near.append(word)
+            near.append(words.as_written(word))
         elif words.places(word):
-            anywhere.append(word)
+            anywhere.append(words.as_written(word))
     return near, anywhere
 
 
@@ -353,7 +360,7 @@ class Occurrence:
         self.weak, self.plural = weak, plural
         self.full_name_earlier: set[int] = set()
         self.bare: set[int] = set()  # a unique surname, full name not given
-        self.reasons: list[str] = []
+        self.reasons: tuple = ()  # once decided: (head, [(label, items)])
 
     @property
     def needs_deciding(self) -> bool:
@@ -438,7 +445,7 @@ class MentionIndex:
         if any(o.needs_deciding for o in occurrences):
             occurrences = self._decide(
                 occurrences,
-                StoryWords(lower),
+                StoryWords(lower, original),
                 _lower(fold(section.strip())),
                 other_bearers,
             )
@@ -449,9 +456,10 @@ class MentionIndex:
             mention.count += 1
             if occ.word not in mention.words:
                 mention.words.append(occ.word)
-            for reason in occ.reasons:
-                if reason not in mention.reasons:
-                    mention.reasons.append(reason)
+            if occ.reasons:
+                mention.evidence.append(occ.reasons)
+        for mention in mentions.values():
+            mention.reasons = _summed_up(mention.evidence)
         return list(mentions.values())
 
     def _scan(self, text: str, lower: str):
@@ -583,10 +591,10 @@ class MentionIndex:
             points, why = 0, []
             if candidate in occ.full_name_earlier:
                 points += STRONG + WEAK
-                why.append("named in full earlier")
+                why.append(("named in full earlier", ()))
             elif named_elsewhere(candidate, plain):
                 points += STRONG
-                why.append("named elsewhere in the story")
+                why.append(("named elsewhere in the story", ()))
             # A reading decided elsewhere supports its relations, but never
             # a rival for the same words: no decision feeds on itself.
             related = related_named(
@@ -595,7 +603,7 @@ class MentionIndex:
             if related:
                 points += STRONG
                 names = sorted(self._info(r).name for r in related)
-                why.append(f"story names {', '.join(names[:3])}")
+                why.append(("story names", names))
             more, reasons = self._words_around(occ, candidate, info, words, section)
             points += more
             why.extend(reasons)
@@ -610,17 +618,17 @@ class MentionIndex:
             if occ.weak:
                 return None
             tied = {c for c, (p, _) in ranked if p == points}
-            return _with(occ, tied, [])
+            return _with(occ, tied, ())
         if len(occ.candidates) > 1:
             others = ", ".join(
                 sorted(self._info(c).name for c in occ.candidates if c != best)
             )
-            reason = f"chosen over {others}: {'; '.join(why)}"
+            head = f"chosen over {others}"
         elif occ.bare:
-            reason = f"“{occ.word}” alone: {'; '.join(why)}"
+            head = f"“{occ.word}” alone"
         else:
-            reason = f"“{occ.word}” is also an ordinary word: {'; '.join(why)}"
-        return _with(occ, {best}, [reason])
+            head = f"“{occ.word}” is also an ordinary word"
+        return _with(occ, {best}, (head, why))
 
     def _words_around(self, occ, candidate, info, words, section):
         """Evidence from the words of the story, which no decision changes:
@@ -632,21 +640,21 @@ class MentionIndex:
         near, anywhere = context_words_found(info, words, occ.start, occ.stop)
         if near:
             points += STRONG
-            why.append(f"words near it: {', '.join(near[:3])}")
+            why.append(("words near it:", near))
         elif anywhere:
             points += WEAK
-            why.append(f"story mentions {', '.join(anywhere[:3])}")
+            why.append(("story mentions", anywhere))
         if section_matches(info, section):
             points += WEAK
-            why.append(f"section {section.title()}")
+            why.append(("section", [section.title()]))
         if plural_means_cars(info, occ.plural):
             points += WEAK
-            why.append("plural: the cars")
+            why.append(("plural: the cars", ()))
         kinds = {self._info(c).kind for c in occ.candidates}
         word = len(kinds) > 1 and kind_words_near(info, words, occ.start, occ.stop)
         if word:
             points += WEAK
-            why.append(f"“{word}” near it")
+            why.append((f"“{word}” near it", ()))
         words.evidence[cache_key] = points, why
         return points, why
 
@@ -688,11 +696,30 @@ def _by_spelling(patterns) -> tuple[Spelling, ...]:
     )
 
 
-def _with(occ: Occurrence, candidates: set[int], reasons: list[str]) -> Occurrence:
+def _summed_up(evidence) -> list[str]:
+    """One line per kind of decision, every piece of evidence in it once:
+    "chosen over BMW: story names MINI, Great Wall Motor; words near it: …"."""
+    heads: dict[str, dict[str, list[str]]] = {}
+    for head, pieces in evidence:
+        labels = heads.setdefault(head, {})
+        for label, items in pieces:
+            known = labels.setdefault(label, [])
+            known.extend(i for i in items if i not in known)
+    return [
+        f"{head}: "
+        + "; ".join(
+            f"{label} {', '.join(items[:4])}" if items else label
+            for label, items in labels.items()
+        )
+        for head, labels in heads.items()
+    ]
+
+
+def _with(occ: Occurrence, candidates: set[int], reasons) -> Occurrence:
     decided = Occurrence(
         occ.start, occ.stop, occ.word, occ.key, candidates, False, occ.plural
     )
-    decided.reasons = reasons
+    decided.reasons = reasons  # (head, [(label, items)]), or () if undecided
     return decided
 
 
