@@ -108,8 +108,11 @@ def test_capitals_kept():
 
 def test_exact_capitals_for_a_case_sensitive_name():
     index = index_of(TANK)
-    assert found(index, "A tank of fuel; a TANK.") == {}
-    assert found(index, "Buyers of the Tank 500 like it.") == {(1,): (1, ["Tank"])}
+    # Off-road words near, which support the brand: case alone decides.
+    assert found(index, "An off-road tank of fuel; an off-road TANK.") == {}
+    assert found(index, "Buyers of the off-road Tank 500 like it.") == {
+        (1,): (1, ["Tank"])
+    }
 
 
 def test_longest_first():
@@ -133,10 +136,20 @@ def test_a_not_this_phrase_hides_the_name():
 # A capital that may only open a sentence.
 
 
+TOYOTA = (9, "company", ["Toyota"], {})
+
+
 def test_at_sentence_start():
-    index = index_of(TANK)
-    assert found(index, "Tank production rose in the war.") == {}
-    assert found(index, "Sales of Tank rose.") == {(1,): (1, ["Tank"])}
+    index = index_of(TANK, TOYOTA)
+    # Another company named: in the middle of a sentence that is enough for
+    # a capitalised "Tank"; at a sentence start it is not.
+    assert found(index, "Tank production rose in the war, Toyota said.") == {
+        (9,): (1, ["Toyota"])
+    }
+    assert found(index, "Sales of Tank rose, Toyota said.") == {
+        (1,): (1, ["Tank"]),
+        (9,): (1, ["Toyota"]),
+    }
     # Supported by the rest of the story, the same capital counts.
     assert found(index, "Tank sales rose. The off-road brand is new.") == {
         (1,): (1, ["Tank"])
@@ -144,18 +157,22 @@ def test_at_sentence_start():
     [why] = reasons(index, "Tank sales rose. The off-road brand is new.")[(1,)]
     assert why == "“Tank” is also an ordinary word: words near it: off-road"
     # A sentence start explains only the first capital of a longer name.
-    news = index_of((2, "company", ["Automotive News"], {"cased": True}))
-    assert found(news, "Automotive News reported it.") == {
-        (2,): (1, ["Automotive News"])
+    news = index_of((2, "company", ["Automotive News"], {"cased": True}), TOYOTA)
+    assert found(news, "Automotive News reported it, and Toyota agreed.") == {
+        (2,): (1, ["Automotive News"]),
+        (9,): (1, ["Toyota"]),
     }
     assert found(news, "Automotive news was slow.") == {}
 
 
 def test_title_case_line():
-    index = index_of(TANK)
-    assert found(index, "How the Tank Became a Weapon of War", "Historians") == {}
-    assert found(index, "How the Tank brand won buyers", "Historians") == {
-        (1,): (1, ["Tank"])
+    index = index_of(TANK, TOYOTA)
+    assert found(index, "How the Tank Became a Weapon of War", "Toyota") == {
+        (9,): (1, ["Toyota"])
+    }
+    assert found(index, "How the Tank brand won buyers", "Toyota") == {
+        (1,): (1, ["Tank"]),
+        (9,): (1, ["Toyota"]),
     }
 
 
@@ -166,6 +183,20 @@ def test_written_in_capitals():
     assert found(index, "MINI sales rose. A mini heatwave.") == {(1,): (1, ["MINI"])}
     assert found(index, "Brilliance shone. The brilliance of the light.") == {}
     assert found(index, "Brilliance shone.") == {(2,): (1, ["Brilliance"])}
+
+
+def test_on_the_beat():
+    """A name that is also a word, capitalised mid-sentence, needs the story
+    to name something of the desk's: "Alpine resorts" alone is no brand."""
+    index = index_of((1, "brand", ["Alpine"], {"cased": True}), TOYOTA)
+    assert found(index, "Snow fell on Alpine resorts.") == {}
+    assert found(index, "Sales of Alpine cars rose, and Toyota's fell.") == {
+        (1,): (1, ["Alpine"]),
+        (9,): (1, ["Toyota"]),
+    }
+    assert reasons(index, "Sales of Alpine cars rose, and Toyota's fell.")[(1,)] == [
+        "“Alpine” is also an ordinary word: story names Toyota"
+    ]
 
 
 # People.
