@@ -1,23 +1,27 @@
 """Mention detection: which known companies, people and brands a story names.
 
-One Aho–Corasick automaton (pyahocorasick) holds every name, alias and
-“not this” phrase, folded so that accents, German digraphs (ü/ue), case and
-typographic quotes and dashes do not matter. A text is scanned once,
-whatever the number of entities. Around that scan, the rules:
+One Aho–Corasick automaton (pyahocorasick) holds every name, alias, short
+name and “not this” phrase, folded so that accents, German digraphs (ü/ue),
+case and typographic quotes and dashes do not matter. A text is scanned
+once, whatever the number of entities; the rules then read what was found
+against the story's own evidence. Each rule is one function below, its
+reason in its docstring's first line:
 
-- whole words only: "MINI" is not found in "minimum"; a possessive or a
-  compound ("BMW's", "Great Wall-built", "BMW-owned") still counts;
-- names written in capitals (MINI, BMW) and aliases marked case-sensitive
-  match only with that capitalisation, so "a mini van" is not MINI;
-- the longest match wins: "BMW Group" is one mention of BMW Group, and
-  "Great Wall Motor" beats "Great Wall";
-- a person's surname alone counts once their full name has appeared earlier
-  in the same story ("Krueger said");
-- words that name several entities are reported as ambiguous, never guessed;
-- a “not this” phrase ("Great Wall of China") hides the mentions inside it.
+- where a name is: whole words (a possessive, a compound or a make's plural
+  still count), the longest match first, “not this” phrases hide a match;
+- case: lower-case running text is no name; case-sensitive names match only
+  as written; a name that is also a word needs support at a sentence start
+  or in a Title Case headline, and the story to be the desk's copy anywhere;
+- people: a short name alone after the full name, or where it is unique and
+  supported; never when it is part of someone else's full name;
+- namesakes: candidates scored on what the story names (the entity itself,
+  related entities), the entity's context words near and far, the story's
+  section, plurals and the words next to the mention; a clear winner is
+  suggested with its reasons, a tie is offered as a choice.
 
 The automaton is rebuilt in each process when DetectionSettings.index_version
-changes (entities, aliases and phrases bump it when they are saved).
+changes (entities, aliases, phrases, roles and relationships bump it when
+they are saved).
 """
 
 import threading
