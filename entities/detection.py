@@ -423,11 +423,11 @@ class MentionIndex:
                     plural_ok=plural_ok,
                 ),
             )
-            return
-        pattern = Pattern(term.entity_id, folded, plural_ok=plural_ok)
-        digraphed = _lower(fold(text.translate(_DIGRAPHS)))
-        for key in {lower, _undigraph(lower), digraphed}:
-            yield key, pattern
+        else:
+            pattern = Pattern(term.entity_id, folded, plural_ok=plural_ok)
+            digraphed = _lower(fold(text.translate(_DIGRAPHS)))
+            for key in {lower, _undigraph(lower), digraphed}:
+                yield key, pattern
         words = text.split()
         if not term.is_person_name or len(words) < 2:
             return

@@ -221,6 +221,15 @@ def test_an_explicit_short_name():
     assert why == "“Wei” alone: story names Great Wall Motor"
 
 
+def test_a_case_sensitive_person_keeps_a_short_name():
+    index = index_of((1, "person", ["Mark Rose"], {"cased": True}), TOYOTA)
+    story = "Mark Rose of Toyota spoke. Rose said so; a rose bloomed."
+    assert found(index, story) == {
+        (1,): (2, ["Mark Rose", "Rose"]),
+        (9,): (1, ["Toyota"]),
+    }
+
+
 def test_the_first_word_counts_after_the_full_name():
     """Without a short name, a name that puts the family name first still
     works: "Li" after "Li Shufu"."""
