@@ -56,12 +56,14 @@ COMPANIES = [
         "slug": "bmw-group",
         "name": "BMW Group",
         # "BMW" alone names the group in most business copy, and the car brand
-        # too: detection offers the choice instead of guessing.
+        # too: detection reads the story's context (these words, the brands
+        # and partners it names) and offers the choice when nothing decides.
         "aliases": [
             ("BMW AG", False),
             ("Bayerische Motoren Werke", False),
             ("BMW", True),
         ],
+        "context_words": "shares, profit, investors, board, results, Munich",
         "country": "Germany",
         "headquarters": "Munich",
         "founded": 1916,
@@ -96,7 +98,9 @@ COMPANIES = [
     {
         "slug": "brilliance-auto",
         "name": "Brilliance Auto",
-        "aliases": [("Brilliance", False)],
+        # Case-sensitive: "brilliance" is also a word, and at the start of a
+        # sentence the name needs support from the rest of the story.
+        "aliases": [("Brilliance", True)],
         "country": "China",
         "headquarters": "Shenyang",
         "founded": None,
@@ -125,6 +129,8 @@ COMPANIES = [
     {
         "slug": "automotive-news",
         "name": "Automotive News",
+        # The title, not "automotive news" in a sentence.
+        "case_sensitive": True,
         "aliases": [],
         "country": "United States",
         "headquarters": "Detroit",
@@ -160,6 +166,7 @@ BRANDS = [
         "slug": "bmw",
         "name": "BMW",
         "aliases": [],
+        "context_words": "3 Series, 5 Series, X3, X5, iX, i4, saloon, test drive",
         "owner": "bmw-group",
         "country": "Germany",
         "founded": 1916,

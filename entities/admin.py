@@ -129,6 +129,10 @@ class StoryCountMixin:
         return entity.story_count
 
 
+# How detection reads an entity's name, on every kind's form.
+DETECTION_FIELDS = ("case_sensitive", "context_words")
+
+
 class EntityAdminBase(StoryCountMixin, admin.ModelAdmin):
     search_fields = ["name", "aliases__name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -143,6 +147,26 @@ class EntityAdminBase(StoryCountMixin, admin.ModelAdmin):
 
     def view_on_site(self, entity):
         return entity.get_absolute_url()
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "context_words":
+            field.widget.attrs["rows"] = 2  # a line of words, not an essay
+        return field
+
+    def get_fieldsets(self, request, obj=None):
+        fields = [f for f in self.fields if f not in DETECTION_FIELDS]
+        return [
+            (None, {"fields": fields}),
+            (
+                "Mention detection",
+                {
+                    "fields": DETECTION_FIELDS,
+                    "description": "How stories name it. Aliases and “not this” "
+                    "phrases are below.",
+                },
+            ),
+        ]
 
 
 @admin.register(Entity)
@@ -224,7 +248,15 @@ class CompanyAdmin(EntityAdminBase):
 
 @admin.register(Person)
 class PersonAdmin(EntityAdminBase):
-    fields = ["name", "slug", "description", "image", "country", "website"]
+    fields = [
+        "name",
+        "slug",
+        "short_name",
+        "description",
+        "image",
+        "country",
+        "website",
+    ]
     inlines = [AliasInline, ExclusionPhraseInline, RoleOfPersonInline, EventInline]
 
 
@@ -303,7 +335,16 @@ class DetectionSettingsAdmin(admin.ModelAdmin):
 
 @admin.register(MentionSuggestion)
 class MentionSuggestionAdmin(admin.ModelAdmin):
-    list_display = ["entity", "article", "state", "count", "ambiguous", "updated_at"]
+    list_display = [
+        "entity",
+        "article",
+        "state",
+        "count",
+        "words",
+        "why",
+        "ambiguous",
+        "updated_at",
+    ]
     list_filter = ["state", "ambiguous"]
     list_select_related = ["entity", "article"]
     search_fields = ["entity__name", "article__headline"]
@@ -313,3 +354,11 @@ class MentionSuggestionAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    @admin.display(description="Words matched")
+    def words(self, suggestion):
+        return ", ".join(f"“{w}”" for w in suggestion.matched_words)
+
+    @admin.display(description="Why")
+    def why(self, suggestion):
+        return "; ".join(suggestion.reasons)

@@ -5,7 +5,7 @@ import re
 
 from django.db import transaction
 
-from articles.models import Article, ArticleEntity
+from articles.models import Article, ArticleEntity, Section
 from entities.detection import Mention, current_index, fold
 from entities.models import DetectionSettings, MentionSuggestion, Role
 from newsroom.text import html_to_text
@@ -27,12 +27,28 @@ def story_text(headline: str, dek: str, body_html: str) -> str:
     return "\n".join([headline, dek, body_text(body_html)])
 
 
-def detect_mentions(headline: str, dek: str, body_html: str) -> list[Mention]:
-    return current_index().find(headline, dek, body_text(body_html))
+def detect_mentions(
+    headline: str, dek: str, body_html: str, *, section: str = ""
+) -> list[Mention]:
+    """What a story names; ``section`` (its section's name) is context."""
+    return current_index().find(headline, dek, body_text(body_html), section=section)
+
+
+def section_name(section_id: str) -> str:
+    """The name of the section a story form has chosen, or "" (no section,
+    or not a section's id)."""
+    section_id = str(section_id)
+    if not section_id.isdigit() or len(section_id) > 9:
+        return ""
+    return (
+        Section.objects.filter(pk=section_id).values_list("name", flat=True).first()
+        or ""
+    )
 
 
 def mentions_in(article: Article) -> list[Mention]:
-    return detect_mentions(article.headline, article.dek, article.body)
+    section = article.section.name if article.section_id else ""
+    return detect_mentions(article.headline, article.dek, article.body, section=section)
 
 
 def per_entity(mentions: list[Mention]) -> dict[int, tuple[int, list[str], bool]]:
@@ -48,6 +64,47 @@ def per_entity(mentions: list[Mention]) -> dict[int, tuple[int, list[str], bool]
                 ambiguous and mention.ambiguous,
             )
     return found
+
+
+def reasons_per_entity(mentions: list[Mention]) -> dict[int, list[str]]:
+    """Why each entity was read where that needed deciding, per entity."""
+    found: dict[int, list[str]] = {}
+    for mention in mentions:
+        if not mention.ambiguous:
+            reasons = found.setdefault(mention.entity_ids[0], [])
+            reasons.extend(r for r in mention.reasons if r not in reasons)
+    return found
+
+
+def mentions_for_panel(
+    mentions: list[Mention],
+    entities: dict,
+    linked: set[int] = frozenset(),
+    dismissed: set[int] = frozenset(),
+) -> list[dict]:
+    """The story form's suggestion panel: each suggestion with the words
+    that matched, why it was chosen where that needed deciding, and each
+    unresolved ambiguity as a choice between its candidates."""
+    return [
+        {
+            "entities": [
+                {
+                    "id": pk,
+                    "name": entities[pk].name,
+                    "kind": entities[pk].get_kind_display(),
+                    "linked": pk in linked,
+                    "dismissed": pk in dismissed,
+                }
+                for pk in mention.entity_ids
+                if pk in entities
+            ],
+            "count": mention.count,
+            "words": mention.words,
+            "ambiguous": mention.ambiguous,
+            "reasons": mention.reasons,
+        }
+        for mention in mentions
+    ]
 
 
 @transaction.atomic
@@ -72,6 +129,7 @@ def record_suggestions(
     linked = set(article.entity_links.values_list("entity_id", flat=True))
     summary = {"found": 0, "linked": 0, "pending": 0, "dismissed": 0}
     found = per_entity(mentions)
+    reasons = reasons_per_entity(mentions)
     for entity_id, (count, words, ambiguous) in found.items():
         summary["found"] += 1
         suggestion = existing.get(entity_id) or MentionSuggestion(
@@ -79,6 +137,7 @@ def record_suggestions(
         )
         suggestion.count, suggestion.matched_words = count, words
         suggestion.ambiguous = ambiguous
+        suggestion.reasons = reasons.get(entity_id, [])
         if entity_id in linked:
             suggestion.state = State.ACCEPTED
         elif suggestion.state == State.ACCEPTED:

@@ -36,6 +36,20 @@ class Entity(models.Model):
     )
     country = models.CharField(max_length=100, blank=True)
     website = models.URLField(blank=True)
+    case_sensitive = models.BooleanField(
+        "name is case-sensitive",
+        default=False,
+        help_text="For a name that is also an ordinary word (Tank, Tesla, "
+        "Brilliance): stories must write it with this capitalisation, and a "
+        "capital at the start of a sentence or in a headline needs support "
+        "from the rest of the story.",
+    )
+    context_words = models.TextField(
+        blank=True,
+        help_text="Words that, in a story, point to this entity rather than a "
+        "namesake, comma-separated (for AB Volvo: “trucks, buses, haulage”). "
+        "A section's name counts too (“Cars”).",
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -71,6 +85,10 @@ class Entity(models.Model):
     def get_absolute_url(self):
         return reverse(f"entities:{self.kind}", kwargs={"slug": self.slug})
 
+    @property
+    def context_word_list(self) -> list[str]:
+        return [w.strip() for w in self.context_words.split(",") if w.strip()]
+
 
 class Company(Entity):
     headquarters = models.CharField(max_length=200, blank=True)
@@ -87,6 +105,14 @@ class Company(Entity):
 
 
 class Person(Entity):
+    short_name = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="What stories call them after the first mention: “Krueger”, or "
+        "“Wei” for Wei Jianjun, whose family name comes first. Empty: the last "
+        "word of the name.",
+    )
+
     class Meta:
         verbose_name_plural = "people"
 
@@ -338,6 +364,12 @@ class MentionSuggestion(models.Model):
     ambiguous = models.BooleanField(
         default=False,
         help_text="The words also name other entities: a person must choose.",
+    )
+    reasons = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Why detection read the words as this entity, where that "
+        "needed deciding (an ambiguity resolved from the story's context).",
     )
     updated_at = models.DateTimeField(auto_now=True)
 

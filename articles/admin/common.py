@@ -7,8 +7,6 @@ from django.utils.html import format_html
 from js_asset import Media
 
 # Someone whose change form pinged within this time still has the story open.
-
-# Someone whose change form pinged within this time still has the story open.
 PRESENCE_WINDOW = datetime.timedelta(minutes=2)
 
 

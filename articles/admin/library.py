@@ -18,8 +18,6 @@ from articles.models import (
     Section,
 )
 
-# Someone whose change form pinged within this time still has the story open.
-
 
 @admin.register(Section)
 class SectionAdmin(admin.ModelAdmin):

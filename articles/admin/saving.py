@@ -42,8 +42,6 @@ from entities.mentions import (
 )
 from newsroom.text import html_to_text
 
-# Someone whose change form pinged within this time still has the story open.
-
 
 class SavingMixin:
     """Part of ArticleAdmin (articles.admin.stories)."""

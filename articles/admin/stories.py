@@ -15,8 +15,6 @@ from articles import history
 from articles.admin.common import (
     thumbnail,
 )
-
-# Someone whose change form pinged within this time still has the story open.
 from articles.admin.saving import SavingMixin
 from articles.admin.views.autosave import AutosaveViews
 from articles.admin.views.comments import CommentViews

@@ -9,8 +9,6 @@ from articles.workflow import (
     Action,
 )
 
-# Someone whose change form pinged within this time still has the story open.
-
 
 @admin.register(Transition)
 class TransitionAdmin(admin.ModelAdmin):

@@ -1,6 +1,7 @@
 // Live mention suggestions on the story form: the headline, standfirst and
 // body go to the detection endpoint as the journalist types; each company,
-// person or brand found is listed with the words matched and how often, to
+// person or brand found is listed with the words matched and how often (and,
+// where the story's context decided between namesakes, why), to
 // link in one click (it joins the "Companies, people and brands" field and is
 // saved with the story) or dismiss (remembered for this story).
 (function () {
@@ -43,13 +44,14 @@
     }
 
     function detect() {
-      var text = [value("headline"), value("dek"), value("body")].join("\u0000");
+      var text = [value("headline"), value("dek"), value("body"), value("section")].join("\u0000");
       if (text === lastSent) return;
       lastSent = text;
       var data = new FormData();
       data.append("headline", value("headline"));
       data.append("dek", value("dek"));
       data.append("body", value("body"));
+      data.append("section", value("section"));
       data.append("article", list.dataset.article || "");
       post(list.dataset.url, data).then(function (answer) { if (answer) render(answer); });
     }
@@ -145,6 +147,20 @@
           }
           item.appendChild(part);
         });
+        // Why the words were read so, where that needed deciding (an
+        // ambiguity resolved from the story's context).
+        (mention.reasons || []).forEach(function (text) {
+          var why = document.createElement("span");
+          why.className = "mention__why";
+          why.textContent = mention.entities.length ? mention.entities[0].name + " — " + text : text;
+          item.appendChild(why);
+        });
+        if (mention.ambiguous) {
+          var note = document.createElement("span");
+          note.className = "mention__why";
+          note.textContent = "Nothing in the story decides which: choose one to link.";
+          item.appendChild(note);
+        }
         list.appendChild(item);
         shown += 1;
       });

@@ -60,7 +60,7 @@ def save_in_admin(client, article=None, **fields):
 def test_record_suggestions_keeps_what_was_found(demo_entities):
     article = ArticleFactory(headline="Talks", dek="", body=BODY)
     summary = record_suggestions(article, link_unambiguous=False)
-    assert summary == {"found": 5, "linked": 0, "pending": 5, "dismissed": 0}
+    assert summary == {"found": 4, "linked": 0, "pending": 4, "dismissed": 0}
     assert suggestions(article) == {
         "Great Wall Motor": (
             State.PENDING,
@@ -70,10 +70,13 @@ def test_record_suggestions_keeps_what_was_found(demo_entities):
         ),
         "Harald Krueger": (State.PENDING, 1, ["Harald Krüger"], False),
         "MINI": (State.PENDING, 2, ["MINI"], False),
-        # "BMW" is the group or the brand: suggested as both, marked so.
-        "BMW Group": (State.PENDING, 2, ["BMW"], True),
-        "BMW": (State.PENDING, 2, ["BMW"], True),
+        # "BMW" is the group or the brand; a story that names the group's
+        # brand MINI, its partner Great Wall and its chief means the group,
+        # and the suggestion says why.
+        "BMW Group": (State.PENDING, 2, ["BMW"], False),
     }
+    [why] = article.suggestions.get(entity=demo_entities["bmw-group"]).reasons
+    assert why.startswith("chosen over BMW: story names ")
     assert linked(article) == set()
 
 
@@ -131,7 +134,7 @@ def test_a_dismissal_is_remembered_across_saves_and_rescans(demo_entities):
         ["Great Wall Motor", "Great Wall"],
         False,
     )
-    assert linked(article) == {"Harald Krueger", "MINI"}
+    assert linked(article) == {"BMW Group", "Harald Krueger", "MINI"}
 
 
 def test_auto_accept_links_clear_mentions_on_save_but_never_ambiguous_ones(
@@ -140,10 +143,28 @@ def test_auto_accept_links_clear_mentions_on_save_but_never_ambiguous_ones(
     set_auto_accept(True)
     editor = client_as("editor")
     article = save_in_admin(editor, headline="BMW and Great Wall Motor", body=BODY)
-    assert linked(article) == {"Great Wall Motor", "Harald Krueger", "MINI"}
-    found = suggestions(article)
-    assert found["BMW Group"][0] == found["BMW"][0] == State.PENDING
-    assert found["Great Wall Motor"][0] == State.ACCEPTED
+    assert linked(article) == {
+        "BMW Group",
+        "Great Wall Motor",
+        "Harald Krueger",
+        "MINI",
+    }
+    assert suggestions(article)["Great Wall Motor"][0] == State.ACCEPTED
+
+
+def test_auto_accept_never_links_an_ambiguity_left_open(client_as, demo_entities):
+    set_auto_accept(True)
+    # Nothing in this one says whether "BMW" is the group or the brand.
+    other = save_in_admin(
+        client_as("editor"),
+        headline="BMW at the motor show",
+        dek="Every maker brought a concept.",
+        body="<p>.</p>",
+    )
+    assert linked(other) == set()
+    for name in ("BMW Group", "BMW"):
+        state, _, _, ambiguous = suggestions(other)[name]
+        assert (state, ambiguous) == (State.PENDING, True)
 
 
 def test_without_auto_accept_a_save_only_suggests(client_as, demo_entities):
@@ -166,12 +187,12 @@ def test_a_link_removed_by_hand_becomes_a_dismissal(client_as, demo_entities):
         ).values_list("pk", flat=True)
     ]
     save_in_admin(editor, article, linked_entities=kept)
-    assert linked(article) == {"Harald Krueger", "MINI"}
+    assert linked(article) == {"BMW Group", "Harald Krueger", "MINI"}
     assert suggestions(article)["Great Wall Motor"][0] == State.DISMISSED
 
     # Saved again with auto-accept, it stays unlinked.
     save_in_admin(editor, article)
-    assert linked(article) == {"Harald Krueger", "MINI"}
+    assert linked(article) == {"BMW Group", "Harald Krueger", "MINI"}
     assert suggestions(article)["Great Wall Motor"][0] == State.DISMISSED
 
 
@@ -226,6 +247,7 @@ def test_live_mentions_before_the_story_is_saved(client_as, demo_entities, role)
         "count": 2,
         "words": ["Great Wall Motor"],
         "ambiguous": False,
+        "reasons": [],
     }
     krueger = found["Harald Krueger"]
     assert krueger["entities"][0]["kind"] == "Person"

@@ -15,8 +15,6 @@ from articles.models import (
     EditingSession,
 )
 
-# Someone whose change form pinged within this time still has the story open.
-
 
 class AutosaveViews:
     """Part of ArticleAdmin (articles.admin.stories)."""

@@ -14,8 +14,6 @@ from articles.models import (
     EditorialComment,
 )
 
-# Someone whose change form pinged within this time still has the story open.
-
 
 class CommentViews:
     """Part of ArticleAdmin (articles.admin.stories)."""

@@ -8,8 +8,6 @@ from reversion.models import Version
 
 from articles import history
 
-# Someone whose change form pinged within this time still has the story open.
-
 
 class HistoryViews:
     """Part of ArticleAdmin (articles.admin.stories)."""

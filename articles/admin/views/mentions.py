@@ -11,13 +11,13 @@ from django.views.decorators.http import require_POST
 
 from entities.mentions import (
     detect_mentions,
+    mentions_for_panel,
+    section_name,
     stale_titles,
     story_text,
 )
 from entities.mentions import dismiss as dismiss_suggestion
 from entities.models import Entity, MentionSuggestion
-
-# Someone whose change form pinged within this time still has the story open.
 
 
 class MentionViews:
@@ -36,7 +36,8 @@ class MentionViews:
         headline = request.POST.get("headline", "")[:1000]
         dek = request.POST.get("dek", "")[:2000]
         body = request.POST.get("body", "")[:1_000_000]
-        mentions = detect_mentions(headline, dek, body)
+        section = section_name(request.POST.get("section", ""))
+        mentions = detect_mentions(headline, dek, body, section=section)
         ids = {pk for mention in mentions for pk in mention.entity_ids}
         entities = Entity.objects.in_bulk(ids)
         linked, dismissed = set(), set()
@@ -55,25 +56,7 @@ class MentionViews:
         text = story_text(headline, dek, body)
         return JsonResponse(
             {
-                "mentions": [
-                    {
-                        "entities": [
-                            {
-                                "id": pk,
-                                "name": entities[pk].name,
-                                "kind": entities[pk].get_kind_display(),
-                                "linked": pk in linked,
-                                "dismissed": pk in dismissed,
-                            }
-                            for pk in mention.entity_ids
-                            if pk in entities
-                        ],
-                        "count": mention.count,
-                        "words": mention.words,
-                        "ambiguous": mention.ambiguous,
-                    }
-                    for mention in mentions
-                ],
+                "mentions": mentions_for_panel(mentions, entities, linked, dismissed),
                 "warnings": stale_titles(text, mentions, on),
             }
         )

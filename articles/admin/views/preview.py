@@ -22,8 +22,6 @@ from articles.workflow import (
     is_editor,
 )
 
-# Someone whose change form pinged within this time still has the story open.
-
 
 class PreviewViews:
     """Part of ArticleAdmin (articles.admin.stories)."""

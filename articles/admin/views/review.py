@@ -12,8 +12,6 @@ from articles.workflow import (
     Action,
 )
 
-# Someone whose change form pinged within this time still has the story open.
-
 
 class ReviewQueueViews:
     """Part of ArticleAdmin (articles.admin.stories)."""

@@ -3,8 +3,6 @@
 from django.http import JsonResponse
 from taggit.models import Tag
 
-# Someone whose change form pinged within this time still has the story open.
-
 
 class TagViews:
     """Part of ArticleAdmin (articles.admin.stories)."""

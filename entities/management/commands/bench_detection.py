@@ -4,7 +4,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from entities.detection import MentionIndex, Term
+from entities.detection import EntityInfo, MentionIndex, Term
 
 SYLLABLES = (
     "ka ro ti mu sel van dor bri len gar tho mi na zu fen lak ost wer bal "
@@ -25,10 +25,21 @@ def make_name(rng: random.Random, words: int) -> str:
     )
 
 
+# Words a desk might give as context, some of which stories use.
+CONTEXT = (
+    "electric market sales plant production battery factory supplier trucks "
+    "engines shares profit models dealers"
+).split()
+# The median detection time a 1,500-word story must stay under.
+TARGET_MS = 1.0
+
+
 class Command(BaseCommand):
     help = (
         "Benchmark mention detection on synthetic data: index build time, and "
-        "detection time per story once the index is warm. Uses no database."
+        "detection time per story once the index is warm. Every rule runs: "
+        "context words, relations, case-sensitive names, short names, names "
+        "shared by two entities. Uses no database."
     )
 
     def add_arguments(self, parser):
@@ -40,17 +51,42 @@ class Command(BaseCommand):
 
     def handle(self, *args, entities, aliases, words, runs, seed, **options):
         rng = random.Random(seed)
-        terms, names = [], []
+        terms, names, infos = [], [], {}
         for pk in range(1, entities + 1):
+            person = pk % 5 == 0
             name = f"{make_name(rng, rng.randint(1, 2))} {rng.choice(SUFFIXES)}"
+            if person:
+                name = f"{make_name(rng, 1)} {make_name(rng, 1)}"
             names.append(name)
-            terms.append(Term(pk, name, is_person_name=pk % 5 == 0))
+            # One in ten names is also an ordinary word: case-sensitive.
+            terms.append(
+                Term(
+                    pk,
+                    name,
+                    case_sensitive=pk % 10 == 3,
+                    is_person_name=person,
+                    # One in four people is known by the family name first.
+                    short_name=name.split()[0] if pk % 20 == 0 else "",
+                )
+            )
+            infos[pk] = EntityInfo(
+                name,
+                "person" if person else rng.choice(["company", "brand"]),
+                frozenset(rng.randint(1, entities) for _ in range(rng.randint(0, 3))),
+                tuple(rng.sample(CONTEXT, 3)),
+            )
         for n in range(aliases):
             pk = rng.randint(1, entities)
             terms.append(Term(pk, make_name(rng, rng.randint(1, 3)), n % 10 == 0))
+        # Names two entities answer to, for the story's context to decide.
+        shared = [make_name(rng, 1) for _ in range(200)]
+        for name in shared:
+            for pk in rng.sample(range(1, entities + 1), 2):
+                terms.append(Term(pk, name))
+        names.extend(shared)
 
         started = time.perf_counter()
-        index = MentionIndex(terms)
+        index = MentionIndex(terms, infos)
         build = time.perf_counter() - started
 
         story_words = []
@@ -59,25 +95,37 @@ class Command(BaseCommand):
                 story_words.extend(rng.choice(names).split())
             else:
                 story_words.append(rng.choice(FILLER))
+            if rng.random() < 0.07:
+                story_words[-1] += "."  # sentences, so capitals can be weak
         story = " ".join(story_words)
         headline = " ".join(story_words[:12])
 
         index.find(headline, story)  # warm up
-        timings = []
+        timings, cpu = [], []
         for _ in range(runs):
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.process_time()
             found = index.find(headline, story)
+            cpu.append((time.process_time() - started_cpu) * 1000)
             timings.append((time.perf_counter() - started) * 1000)
         timings.sort()
+        cpu.sort()
         p95 = timings[int(len(timings) * 0.95) - 1]
         self.stdout.write(
-            f"Index: {entities:,} entities, {aliases:,} aliases, "
+            f"Index: {entities:,} entities, {len(terms):,} names and aliases, "
             f"{index.size:,} patterns, built in {build:.2f} s "
             f"({'within' if build < 5 else 'OVER'} the 5 s target)"
         )
         median = statistics.median(timings)
         self.stdout.write(
             f"Detection: {len(story.split()):,}-word story, {len(found)} entities "
-            f"found; median {median:.2f} ms, p95 {p95:.2f} ms over {runs} runs "
-            f"({'within' if p95 < 5 else 'OVER'} the 5 ms target)"
+            f"found ({sum(m.ambiguous for m in found)} left as a choice); "
+            f"median {median:.2f} ms, p95 {p95:.2f} ms over {runs} runs "
+            f"({'within' if median < TARGET_MS else 'OVER'} the {TARGET_MS:g} ms "
+            "median target)"
+        )
+        # On a shared machine the wall clock's tail is other processes' work:
+        # the CPU time this process spent shows detection's own.
+        self.stdout.write(
+            f"CPU time: median {statistics.median(cpu):.2f} ms, "
+            f"p95 {cpu[int(len(cpu) * 0.95) - 1]:.2f} ms"
         )
