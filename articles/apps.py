@@ -1,8 +1,13 @@
 from django.apps import AppConfig
+# Modules, not classes: a class imported here would count as one of ours.
+from django.contrib.admin import apps as admin_apps
+from taggit import apps as taggit_apps
 
 
 class ArticlesConfig(AppConfig):
+    default = True  # of the three configurations here, the one "articles" means
     name = "articles"
+    verbose_name = "Stories"
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
@@ -17,3 +22,18 @@ class ArticlesConfig(AppConfig):
                 .values("published_at")
             )
         )
+
+
+class DeskAdminConfig(admin_apps.AdminConfig):
+    """Django's admin with the desk's home page instead of the list of apps
+    (articles.admin_site.DeskAdminSite)."""
+
+    default = False
+    default_site = "articles.admin_site.DeskAdminSite"
+
+
+class TagsConfig(taggit_apps.TaggitAppConfig):
+    """django-taggit as the desk knows it: "Tags", not "Taggit"."""
+
+    default = False
+    verbose_name = "Tags"
