@@ -15,6 +15,16 @@ class DeskAdminSite(admin.AdminSite):
     index_title = "The desk"
     index_template = "admin/desk_home.html"
 
+    # The desk's apps first, in the order of a working day; the rest after.
+    app_order = ["articles", "entities", "taggit"]
+
+    def get_app_list(self, request, app_label=None):
+        apps = super().get_app_list(request, app_label)
+        first = {label: place for place, label in enumerate(self.app_order)}
+        return sorted(
+            apps, key=lambda app: first.get(app["app_label"], len(self.app_order))
+        )
+
     def index(self, request, extra_context=None):
         from articles.admin.home import desk_home
 

@@ -1,7 +1,9 @@
 from django.apps import AppConfig
-# Modules, not classes: a class imported here would count as one of ours.
 from django.contrib.admin import apps as admin_apps
 from taggit import apps as taggit_apps
+
+# The admin's and taggit's configurations are reached through their modules:
+# a class imported by name would count as one this module declares.
 
 
 class ArticlesConfig(AppConfig):
