@@ -90,12 +90,10 @@ class ArticleQuerySet(models.QuerySet):
         latest = Transition.objects.filter(article=OuterRef("pk")).order_by(
             "-created_at", "-pk"
         )
-        return self.filter(status=self.model.Status.DRAFT).filter(
-            Exists(
-                Transition.objects.filter(
-                    pk=Subquery(latest.values("pk")[:1]), action=Action.REQUEST_CHANGES
-                )
-            )
+        return (
+            self.filter(status=self.model.Status.DRAFT)
+            .alias(latest_action=Subquery(latest.values("action")[:1]))
+            .filter(latest_action=Action.REQUEST_CHANGES)
         )
 
     def for_cards(self):

@@ -212,7 +212,6 @@ class PrivateRedis(Server):
             self.process = None
 
 
-
 class FrontServer(Server):
     """A server of ours in front of gunicorn (Varnish, nginx), run from the
     repository's own configuration, in a folder of its own, on a private
