@@ -9,7 +9,7 @@ from taggit import apps as taggit_apps
 class ArticlesConfig(AppConfig):
     default = True  # of the three configurations here, the one "articles" means
     name = "articles"
-    verbose_name = "Stories"
+    verbose_name = "Stories and pictures"
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):

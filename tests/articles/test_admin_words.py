@@ -28,7 +28,7 @@ def test_apps_and_models_have_the_newsrooms_names(client_as):
     response = client_as("superuser").get(reverse("admin:index"))
 
     apps = {app["app_label"]: app for app in response.context["app_list"]}
-    assert apps["articles"]["name"] == "Stories"
+    assert apps["articles"]["name"] == "Stories and pictures"
     assert apps["entities"]["name"] == "Companies, people and brands"
     assert apps["taggit"]["name"] == "Tags"
     # The desk's apps first.
