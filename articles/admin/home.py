@@ -19,7 +19,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from django.contrib.postgres.aggregates import StringAgg
 from django.db.models import Count, OuterRef, Subquery, Window
 from django.urls import reverse
 from django.utils import timezone
@@ -89,6 +88,14 @@ def story_url(pk) -> str:
 def when(moment: datetime.datetime) -> str:
     """A time as the whole admin writes it, on the newsroom's clock."""
     return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+
+
+def and_others(first: str, count: int) -> str:
+    """ "Maren Holloway", "Maren Holloway and 2 others"."""
+    others = (count or 1) - 1
+    if not others:
+        return first
+    return f"{first} and {others} other{'s' if others > 1 else ''}"
 
 
 def counted(queryset, limit=ROWS):
@@ -322,13 +329,16 @@ def editor_panels(request, now) -> list[Panel]:
     rows, count = counted(
         open_now(stories, now)
         .annotate(
-            editing=Subquery(
-                sessions.values("article")
-                .annotate(
-                    names=StringAgg(display_name("user"), ", ", order_by="user_id")
-                )
-                .values("names")
-            )
+            # The latest to open it by name, and how many have it open: the
+            # same on PostgreSQL and on the demo's SQLite.
+            editor_name=Subquery(
+                sessions.order_by("-seen_at", "-pk")
+                .annotate(name=display_name("user"))
+                .values("name")[:1]
+            ),
+            editor_count=Subquery(
+                sessions.values("article").annotate(n=Count("pk")).values("n")
+            ),
         )
         .order_by("-modified_at", "-pk")
     )
@@ -342,7 +352,10 @@ def editor_panels(request, now) -> list[Panel]:
                 Row(
                     s.headline,
                     story_url(s.pk),
-                    [s.get_status_display(), f"open by {s.editing}"],
+                    [
+                        s.get_status_display(),
+                        f"open by {and_others(s.editor_name, s.editor_count)}",
+                    ],
                 )
                 for s in rows
             ],
@@ -379,13 +392,12 @@ def editor_panels(request, now) -> list[Panel]:
     rows, count = counted(
         with_pending_suggestions(stories.published())
         .annotate(
-            suggested=Subquery(
-                pending.values("article")
-                .annotate(
-                    names=StringAgg("entity__name", ", ", order_by="entity__name")
-                )
-                .values("names")
-            )
+            first_suggested=Subquery(
+                pending.order_by("entity__name").values("entity__name")[:1]
+            ),
+            suggested_count=Subquery(
+                pending.values("article").annotate(n=Count("pk")).values("n")
+            ),
         )
         .order_by("-published_at", "-pk")
     )
@@ -396,7 +408,11 @@ def editor_panels(request, now) -> list[Panel]:
             count,
             story_list(state="published", suggestions="pending"),
             [
-                Row(s.headline, story_url(s.pk), [f"suggested: {s.suggested}"])
+                Row(
+                    s.headline,
+                    story_url(s.pk),
+                    ["suggested: " + and_others(s.first_suggested, s.suggested_count)],
+                )
                 for s in rows
             ],
             "Every suggested link on published stories has been decided.",

@@ -166,9 +166,16 @@ def desk_day(story, users, time_machine):
         published_at=timezone.localtime(NOW).replace(hour=0) - HOUR,
     )
     EditingSession.objects.create(
-        article=early, user=users["editor"], seen_at=NOW - datetime.timedelta(30)
+        article=early,
+        user=users["editor"],
+        seen_at=NOW - datetime.timedelta(minutes=30),
     )
     EditingSession.objects.create(article=fresh, user=users["editor"], seen_at=NOW)
+    EditingSession.objects.create(
+        article=fresh,
+        user=users["author"],
+        seen_at=NOW - datetime.timedelta(seconds=60),
+    )
     company = CompanyFactory(name="Great Wall Motor")
     MentionSuggestion.objects.create(article=fresh, entity=company)
     MentionSuggestion.objects.create(article=early, entity=company)  # not public
@@ -204,7 +211,7 @@ def test_an_editor_sees_the_desks_day(client_as, desk_day):
         "Out this morning",
     ]
     assert titles(panels["editing-now"]) == ["Out this morning"]
-    assert panels["editing-now"].rows[0].details[-1] == "open by editor"
+    assert panels["editing-now"].rows[0].details[-1] == "open by editor and 1 other"
     (correction,) = panels["corrections-today"].rows
     assert (correction.title, correction.quote) == (
         "Corrected story",
