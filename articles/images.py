@@ -185,6 +185,39 @@ def crop_box(width: int, height: int, ratio: float, fx: float, fy: float):
     return left, top, left + crop_w, top + crop_h
 
 
+def layout_shortfall(width: int, height: int) -> str | None:
+    """Why a picture of this size is smaller than the layout asks for, or
+    None: every family of renditions (SPECS) wants its widest size, cropped
+    to its ratio. A smaller picture is still used, at its own size, so this
+    is a warning, not a refusal."""
+    if not width or not height:
+        return None
+    worst = None
+    for spec in SPECS.values():
+        wanted = max(spec.widths)
+        if spec.ratio is None:
+            have = width
+        else:
+            left, _, right, _ = crop_box(width, height, spec.ratio, 0.5, 0.5)
+            have = right - left
+        if have < wanted and (worst is None or have / wanted < worst[0]):
+            worst = (have / wanted, spec, have, wanted)
+    if worst is None:
+        return None
+    _, spec, have, wanted = worst
+    if spec.ratio is None:
+        gap = f"the layout shows pictures up to {wanted} px wide"
+    else:
+        gap = (
+            f"cropped to the {spec.name} shape it is {have} px wide, "
+            f"where the layout shows up to {wanted} px"
+        )
+    return (
+        f"This picture is {width} × {height} px; {gap}, so it will look soft "
+        "on large screens. Upload a larger original if there is one."
+    )
+
+
 def _encode(picture, image_format: str) -> bytes:
     buffer = io.BytesIO()
     if image_format == "webp":

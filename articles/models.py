@@ -243,6 +243,9 @@ class Article(models.Model):
     objects = ArticleQuerySet.as_manager()
 
     class Meta:
+        # The desk's word; the code's (and the tables') is "article".
+        verbose_name = "story"
+        verbose_name_plural = "stories"
         ordering = ["-published_at", "-pk"]
         permissions = [
             (
@@ -411,6 +414,7 @@ class Transition(models.Model):
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:
+        verbose_name = "workflow step"
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["article", "-created_at"])]
 

@@ -4,11 +4,30 @@ reads, which preview links still open."""
 
 from django.core import signing
 from django.db import models
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, Subquery, Value
+from django.db.models.functions import Coalesce, Concat, NullIf, Trim
 from django.utils import timezone
 
 # What lists of stories never show, and a story page shows only the first of.
 LONG_COLUMNS = ("body", "body_text", "search_vector")
+
+
+def display_name(user_field: str):
+    """A person's full name, or their user name when they have none, as an
+    expression over the user that ``user_field`` leads to."""
+    return Coalesce(
+        NullIf(
+            Trim(
+                Concat(
+                    f"{user_field}__first_name",
+                    Value(" "),
+                    f"{user_field}__last_name",
+                )
+            ),
+            Value(""),
+        ),
+        f"{user_field}__username",
+    )
 
 
 class ImageQuerySet(models.QuerySet):
@@ -42,6 +61,39 @@ class ArticleQuerySet(models.QuerySet):
         """Published stories whose time has not come yet."""
         return self.filter(
             status=self.model.Status.PUBLISHED, published_at__gt=timezone.now()
+        )
+
+    def with_last_step(self):
+        """Each story with its latest workflow step: ``last_action``,
+        ``last_comment``, ``last_step_at`` and ``last_step_by`` (a name),
+        in the same query."""
+        from articles.models import Transition
+
+        latest = (
+            Transition.objects.filter(article=OuterRef("pk"))
+            .order_by("-created_at", "-pk")
+            .annotate(by=display_name("user"))
+        )
+        return self.annotate(
+            last_action=Subquery(latest.values("action")[:1]),
+            last_comment=Subquery(latest.values("comment")[:1]),
+            last_step_at=Subquery(latest.values("created_at")[:1]),
+            last_step_by=Subquery(latest.values("by")[:1]),
+        )
+
+    def sent_back(self):
+        """Drafts an editor sent back with requested changes, not yet
+        resubmitted: their latest workflow step is "Request changes"."""
+        from articles.models import Transition
+        from articles.workflow import Action
+
+        latest = Transition.objects.filter(article=OuterRef("pk")).order_by(
+            "-created_at", "-pk"
+        )
+        return (
+            self.filter(status=self.model.Status.DRAFT)
+            .alias(latest_action=Subquery(latest.values("action")[:1]))
+            .filter(latest_action=Action.REQUEST_CHANGES)
         )
 
     def for_cards(self):

@@ -2,8 +2,8 @@
 
     Draft ──Submit for review──▶ In review ──Publish / Schedule──▶ Published
       ▲                             │                               │
-      └──────Request changes────────┘                           Withdraw
-                                                                    ▼
+      ├──────Request changes────────┤                           Withdraw
+      └───Pull back (its authors)───┘                               ▼
                                                                 Withdrawn
 
 Each step is one call to ``perform``: inside a transaction, with the story's
@@ -23,6 +23,7 @@ from django.core.mail import send_mail
 from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
+from reversion.models import Version
 
 from articles.models import Article, Transition
 
@@ -35,6 +36,7 @@ class Action(models.TextChoices):
     PUBLISH = "publish", "Publish"
     SCHEDULE = "schedule", "Schedule"
     WITHDRAW = "withdraw", "Withdraw"
+    PULL_BACK = "pull_back", "Pull back to draft"
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,8 @@ RULES = {
     Action.WITHDRAW: Rule(
         frozenset({Status.PUBLISHED}), Status.WITHDRAWN, True, needs_comment=True
     ),
+    # The author's second thoughts: back to the desk before an editor acts.
+    Action.PULL_BACK: Rule(frozenset({Status.IN_REVIEW}), Status.DRAFT, False),
 }
 
 PAST_TENSE = {
@@ -66,6 +70,7 @@ PAST_TENSE = {
     Action.PUBLISH: "published",
     Action.SCHEDULE: "scheduled",
     Action.WITHDRAW: "withdrawn",
+    Action.PULL_BACK: "pulled back to draft",
 }
 
 
@@ -104,11 +109,35 @@ def refusal(user, article: Article, action: Action) -> str | None:
         )
     if action == Action.SUBMIT and not (is_editor(user) or can_edit(user, article)):
         return "Only the story's authors may submit it for review."
+    if action == Action.PULL_BACK:
+        return pull_back_refusal(user, article)
     if action == Action.REQUEST_CHANGES and article.is_published:
         return "A published story is withdrawn, not sent back."
     if action == Action.WITHDRAW and not article.is_published:
         # A scheduled story that is not yet public goes back to the desk.
         return "Only a story readers can see can be withdrawn; send it back instead."
+    return None
+
+
+def pull_back_refusal(user, article: Article) -> str | None:
+    """A story in review goes back to its authors' draft until an editor acts
+    on it: a workflow step moves it out of review, and a save by anyone else
+    since it was submitted means the desk has started on it."""
+    if not (user.has_perm("articles.change_article") and is_author(user, article)):
+        return "Only the story's authors may pull it back."
+    submitted = (
+        article.transitions.filter(action=Action.SUBMIT)
+        .order_by("-created_at", "-pk")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    if submitted is not None and (
+        Version.objects.get_for_object(article)
+        .filter(revision__date_created__gt=submitted)
+        .exclude(revision__user=user)
+        .exists()
+    ):
+        return "An editor has already worked on it; ask the desk to send it back."
     return None
 
 

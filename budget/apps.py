@@ -6,4 +6,6 @@ class BudgetConfig(AppConfig):
     verbose_name = "Story budget"
 
     def ready(self):
-        from budget import signals  # noqa: F401  (moves links when entities merge)
+        from budget import home, signals  # noqa: F401  (moves links when entities merge)
+
+        home.register()

@@ -4,6 +4,7 @@ and signed by."""
 from django.contrib import admin, messages
 from django.db.models import Count
 from django.shortcuts import redirect
+from django.utils.html import format_html
 
 from articles.admin.common import (
     thumbnail,
@@ -11,7 +12,7 @@ from articles.admin.common import (
 from articles.forms import (
     ImageAdminForm,
 )
-from articles.images import MediaStorageError, store_image
+from articles.images import MediaStorageError, layout_shortfall, store_image
 from articles.models import (
     Author,
     Image,
@@ -46,23 +47,32 @@ class ImageAdmin(admin.ModelAdmin):
     list_display_links = ["preview", "alt_text"]
     search_fields = ["alt_text", "caption", "credit"]
     readonly_fields = [
-        "preview_large",
+        "focal_point_picker",
         "dimensions",
         "renditions_made",
         "uploaded_by",
         "uploaded_at",
     ]
-    fields = [
-        "file",
-        "preview_large",
-        "alt_text",
-        "caption",
-        "credit",
-        "focal_x",
-        "focal_y",
-        "dimensions",
-        "renditions_made",
-    ]
+
+    class Media:
+        # Click the picture to set its focal point (no inline script: CSP).
+        js = ["js/image_focal_point.js"]
+        css = {"all": ["css/admin_image.css"]}
+
+    def get_fields(self, request, obj=None):
+        if obj is None or not obj.file:
+            return ["file", "alt_text", "caption", "credit", "focal_x", "focal_y"]
+        return [
+            "file",
+            "focal_point_picker",
+            "alt_text",
+            "caption",
+            "credit",
+            "focal_x",
+            "focal_y",
+            "dimensions",
+            "renditions_made",
+        ]
 
     def get_queryset(self, request):
         return (
@@ -73,13 +83,32 @@ class ImageAdmin(admin.ModelAdmin):
     def preview(self, image):
         return thumbnail(image, 96)
 
-    @admin.display(description="Preview")
-    def preview_large(self, image):
-        return thumbnail(image, 360)
+    @admin.display(description="Focal point")
+    def focal_point_picker(self, image):
+        return format_html(
+            '<div class="focal-picker" data-focal-picker tabindex="0" '
+            'aria-label="Focal point: click the picture, or use the arrow keys">'
+            '<img src="{}" alt="{}" width="{}" height="{}" draggable="false">'
+            '<span class="focal-picker__marker" aria-hidden="true"></span></div>'
+            '<p class="help">Click the point crops must keep in view (a face, '
+            "the car's badge); the fields below follow. Saving makes the "
+            "renditions again.</p>",
+            image.file.url,
+            image.alt_text,
+            image.width,
+            image.height,
+        )
 
     @admin.display(description="Size")
     def dimensions(self, image):
-        return f"{image.width} × {image.height}" if image.width else "—"
+        if not image.width:
+            return "—"
+        size = f"{image.width} × {image.height} px"
+        if warning := layout_shortfall(image.width, image.height):
+            return format_html(
+                '{}<p class="story-warning image-too-small">{}</p>', size, warning
+            )
+        return size
 
     @admin.display(description="Renditions")
     def renditions_made(self, image):
@@ -104,6 +133,10 @@ class ImageAdmin(admin.ModelAdmin):
             remake_renditions=change
             and bool({"file", "focal_x", "focal_y"} & set(form.changed_data)),
         )
+        if "file" in form.changed_data and (
+            warning := layout_shortfall(obj.width, obj.height)
+        ):
+            messages.warning(request, warning)
 
 
 @admin.register(Author)

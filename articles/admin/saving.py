@@ -34,6 +34,7 @@ from articles.workflow import (
     available_actions,
     is_editor,
     perform,
+    refusal,
 )
 from entities.mentions import (
     mentions_in,
@@ -198,6 +199,10 @@ class SavingMixin:
                     "workflow_actions": available_actions(user, obj)
                     if self._editable(request, obj)
                     else [],
+                    # The author of a story in review cannot edit it, but
+                    # may take it back (a form of its own: pull_back_view).
+                    "can_pull_back": not self._editable(request, obj)
+                    and refusal(user, obj, Action.PULL_BACK) is None,
                     "transitions": transitions,
                     "changes_requested": transitions[0]
                     if transitions

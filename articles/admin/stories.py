@@ -8,6 +8,7 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -15,12 +16,20 @@ from articles import history
 from articles.admin.common import (
     thumbnail,
 )
+from articles.admin.filters import (
+    MineFilter,
+    OpenNowFilter,
+    StateFilter,
+    SuggestionsFilter,
+    WhenFilter,
+)
 from articles.admin.saving import SavingMixin
 from articles.admin.views.autosave import AutosaveViews
 from articles.admin.views.comments import CommentViews
 from articles.admin.views.history import HistoryViews
 from articles.admin.views.mentions import MentionViews
 from articles.admin.views.preview import PreviewViews
+from articles.admin.views.pull_back import PullBackViews
 from articles.admin.views.review import ReviewQueueViews
 from articles.admin.views.tags import TagViews
 from articles.forms import (
@@ -99,21 +108,6 @@ class QuoteInline(admin.TabularInline):
         return is_editor(request.user)
 
 
-class InReviewFilter(admin.SimpleListFilter):
-    """The review queue: stories waiting for an editor."""
-
-    title = "queue"
-    parameter_name = "queue"
-
-    def lookups(self, request, model_admin):
-        return [("review", "Review queue")]
-
-    def queryset(self, request, queryset):
-        if self.value() == "review":
-            return queryset.filter(status=Article.Status.IN_REVIEW)
-        return queryset
-
-
 @admin.register(Article)
 class ArticleAdmin(
     SavingMixin,
@@ -121,6 +115,7 @@ class ArticleAdmin(
     ReviewQueueViews,
     HistoryViews,
     PreviewViews,
+    PullBackViews,
     CommentViews,
     AutosaveViews,
     TagViews,
@@ -136,7 +131,16 @@ class ArticleAdmin(
         "published_at",
         "modified_at",
     ]
-    list_filter = ["status", "section", "bylines__author", "published_at"]
+    list_filter = [
+        StateFilter,
+        MineFilter,
+        WhenFilter,
+        OpenNowFilter,
+        SuggestionsFilter,
+        "section",
+        "bylines__author",
+        "published_at",
+    ]
     list_select_related = ["section"]
     search_fields = ["headline", "dek", "slug"]
     prepopulated_fields = {"slug": ["headline"]}
@@ -263,7 +267,7 @@ class ArticleAdmin(
         label = article.get_status_display()
         if article.status == Article.Status.PUBLISHED and not article.is_published:
             when = timezone.localtime(article.published_at)
-            label = f"Scheduled for {when:%d %b %Y %H:%M}"
+            label = f"Scheduled for {date_format(when, 'DATETIME_FORMAT')}"
         return label
 
     @admin.display(description="Lead image preview")
@@ -333,6 +337,11 @@ class ArticleAdmin(
                 "<path:object_id>/comment/",
                 view(self.comment_view),
                 name="articles_article_comment",
+            ),
+            path(
+                "<path:object_id>/pull-back/",
+                view(self.pull_back_view),
+                name="articles_article_pull_back",
             ),
             path(
                 "<path:object_id>/preview-links/",

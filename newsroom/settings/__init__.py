@@ -50,7 +50,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS") or (
 )
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin, whose home is the desk's (articles/admin_site.py).
+    "articles.apps.DeskAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -59,7 +60,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.sitemaps",
-    "taggit",
+    # django-taggit, shown to the desk as "Tags" (articles/apps.py).
+    "articles.apps.TagsConfig",
     "reversion",
     "django_prose_editor",
     "csp",
@@ -334,6 +336,8 @@ CONTENT_SECURITY_POLICY = {
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/London")
 USE_I18N = True
+# One way of writing dates and times, on the newsroom's clock (newsroom/formats/).
+FORMAT_MODULE_PATH = ["newsroom.formats"]
 USE_TZ = True
 
 STATIC_URL = "/static/"

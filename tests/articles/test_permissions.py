@@ -200,7 +200,7 @@ def test_bulk_delete_action(client_as, story, role):
     else:
         assert 'value="delete_selected"' in listing.content.decode()
         assert confirm.status_code == 200
-        assert "Are you sure you want to delete the selected articles?" in (
+        assert "Are you sure you want to delete the selected stories?" in (
             confirm.content.decode()
         )
         assert deleted.status_code == 302

@@ -235,7 +235,7 @@ def test_an_editor_plans_starts_the_story_and_assigns_it_and_the_journalist_sees
     # The journalist: on their desk's front page, and among their stories.
     journalist = desk("author")
     index = journalist.get(reverse("admin:index")).content.decode()
-    assert "Your assignments" in index
+    assert "Your budget assignments" in index
     assert "GWM-TALKS" in index
     assert reverse("admin:articles_article_change", args=[item.story_id]) in index
     stories = journalist.get(
