@@ -1,11 +1,15 @@
-"""The journalist's budget assignments on the desk's home (articles.admin.home):
-what is planned for them, soonest first, one click to the story or the
-item, in one query."""
+"""The story budget on the desk's home (articles.admin.home), for
+journalists and editors: the person's assignments, soonest first, one click
+to the story or the item, in one query; and the calendar's days."""
+
+import datetime
 
 from django.db.models import Count, Window
 from django.urls import reverse
+from django.utils import timezone
 
 from articles.admin.home import ROWS, Panel, Row, register_home_panel
+from budget.admin.calendar import day_url
 from budget.models import BudgetItem
 
 
@@ -35,8 +39,29 @@ def assignments_panel(request, now) -> Panel | None:
             for item in items
         ],
         empty="Nothing on the budget is yours yet.",
+        links=calendar_links(request.user),
     )
 
 
+def calendar_links(user) -> list[tuple[str, str]]:
+    """Today, tomorrow and the week in the calendar, and a new item: an
+    editor's to plan, a journalist's to pitch."""
+    today = timezone.localdate()
+    links = [
+        ("Today", day_url(today, "day")),
+        ("Tomorrow", day_url(today + datetime.timedelta(days=1), "day")),
+        ("This week", day_url(today, "week")),
+    ]
+    if user.has_perm("budget.add_budgetitem"):
+        label = (
+            "Add an item"
+            if user.has_perm("budget.plan_budgetitem")
+            else "Pitch an idea"
+        )
+        links.append((label, reverse("admin:budget_budgetitem_add")))
+    return links
+
+
 def register() -> None:
-    register_home_panel("journalist", assignments_panel)
+    for role in ("journalist", "editor"):
+        register_home_panel(role, assignments_panel)

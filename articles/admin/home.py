@@ -60,6 +60,7 @@ class Panel:
     rows: list[Row]
     empty: str
     attention: bool = False  # something waits on the person reading it
+    links: list[tuple[str, str]] = field(default_factory=list)  # (label, url)
 
 
 PanelBuilder = Callable[..., Panel | None]

@@ -58,7 +58,9 @@ def test_editor_opens_tomorrow_from_the_desk_and_adds_an_item(
     sign_in, screenshots, page_watch
 ):
     page = sign_in("editor")
-    page.locator(".budget-box").get_by_role("link", name="Tomorrow").click()
+    page.locator(".desk-panel--assignments").get_by_role(
+        "link", name="Tomorrow"
+    ).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Budget for")
     # The demo's planned day, each item in its hour.
     expect(entry(page, "GWM-MINI-JV-TERMS")).to_be_visible()
@@ -147,7 +149,7 @@ def test_editor_starts_the_story_and_assigns_it(sign_in, page_watch):
 
 def test_journalist_finds_the_assignment_on_a_phone(sign_in, screenshots, page_watch):
     page = sign_in("journalist", **PHONE)
-    box = page.locator(".budget-box")
+    box = page.locator(".desk-panel--assignments")
     expect(box).to_contain_text(NEW_ITEM)
     page.screenshot(path=screenshots / "budget-assignments-375.png", full_page=True)
     box.get_by_role("link", name=NEW_ITEM).click()
