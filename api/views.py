@@ -24,8 +24,13 @@ from django.urls import reverse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.timezone import is_naive, make_aware
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import exceptions, pagination, renderers
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    inline_serializer,
+)
+from rest_framework import exceptions, pagination, renderers, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 from taggit.models import Tag
@@ -243,14 +248,27 @@ STORY_FILTERS = [
         description="Only stories changed since this time (ISO 8601)",
     ),
     OpenApiParameter("page_size", int, description="Up to 100; 20 by default"),
+    OpenApiParameter("cursor", str, description="From a page's next or previous link"),
 ]
+
+
+def paginated(name: str, serializer):
+    """A page of a cursor list, as the OpenAPI description shows it."""
+    return inline_serializer(
+        name=name,
+        fields={
+            "next": serializers.URLField(allow_null=True),
+            "previous": serializers.URLField(allow_null=True),
+            "results": serializer,
+        },
+    )
 
 
 class StoryList(ApiView):
     @extend_schema(
         summary="Public stories, newest first",
         parameters=STORY_FILTERS,
-        responses=StorySerializer(many=True),
+        responses=paginated("StoryPage", StorySerializer(many=True)),
     )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
@@ -360,8 +378,9 @@ class ChangeList(ApiView):
                 description="Changes at or after this time (ISO 8601); all if left out",
             ),
             OpenApiParameter("page_size", int, description="Up to 100; 20 by default"),
+            OpenApiParameter("cursor", str, description="From a page's next link"),
         ],
-        responses=StorySerializer(many=True),
+        responses=paginated("ChangePage", StorySerializer(many=True)),
     )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
@@ -497,7 +516,10 @@ class TagList(ApiView):
 
 
 class AuthorList(ApiView):
-    @extend_schema(summary="Bylines, by slug", responses=AuthorSerializer(many=True))
+    @extend_schema(
+        summary="Bylines, by slug",
+        responses=paginated("AuthorPage", AuthorSerializer(many=True)),
+    )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
