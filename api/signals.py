@@ -6,17 +6,18 @@
   (api/webhooks.py), so they exist exactly when the step committed;
 - purges: the API's lists of companies, people, brands and authors have
   front-cache keys no page of the site has; a change to one of those purges
-  them after commit, as articles/signals.py does for pages.
+  them after commit, as articles/signals.py does for pages, when what the
+  lists show (a name, a slug, an alias) changes.
 """
 
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_init, post_save
 from django.dispatch import receiver
 
 from api import webhooks
 from api.views import AUTHOR_LIST, ENTITY_LISTS
 from articles.models import Author, Correction, Transition
 from articles.workflow import Action
-from entities.models import Entity
+from entities.models import Alias, Brand, Company, Entity, Person
 from newsroom import frontcache
 
 Event = webhooks.Event
@@ -40,12 +41,52 @@ def queue_correction_webhooks(sender, instance, created, raw=False, **kwargs):
         webhooks.enqueue(instance.article, Event.CORRECTED)
 
 
+LISTED_ENTITY_FIELDS = ("name", "slug")
+ENTITY_MODELS = (Entity, Company, Person, Brand)
+
+
+def remember_listed_fields(sender, instance, **kwargs):
+    """What the API's list shows of an entity, as it was read: only a change
+    to it purges the list (a new description does not). From __dict__, so
+    that an entity read with only() costs no query."""
+    instance._api_listed = tuple(instance.__dict__.get(f) for f in LISTED_ENTITY_FIELDS)
+
+
+for model in ENTITY_MODELS:
+    post_init.connect(remember_listed_fields, sender=model, dispatch_uid=f"api-{model}")
+
+
+def purge_entity_list(kind: str) -> None:
+    if kind in ENTITY_LISTS:
+        frontcache.purge_after_commit({ENTITY_LISTS[kind]})
+
+
 @receiver(post_save)
-@receiver(post_delete)
-def purge_api_lists(sender, instance, raw=False, **kwargs):
+def purge_api_lists_on_save(sender, instance, created, raw=False, **kwargs):
     if raw:
         return
-    if isinstance(instance, Entity) and instance.kind in ENTITY_LISTS:
-        frontcache.purge_after_commit({ENTITY_LISTS[instance.kind]})
+    if isinstance(instance, Entity):
+        listed = tuple(getattr(instance, f) for f in LISTED_ENTITY_FIELDS)
+        if created or listed != getattr(instance, "_api_listed", None):
+            purge_entity_list(instance.kind)
+        instance._api_listed = listed
+    elif isinstance(instance, Alias):
+        purge_entity_list(
+            Entity.objects.values_list("kind", flat=True).get(pk=instance.entity_id)
+        )
+    elif isinstance(instance, Author):
+        frontcache.purge_after_commit({AUTHOR_LIST})
+
+
+@receiver(post_delete)
+def purge_api_lists_on_delete(sender, instance, **kwargs):
+    if isinstance(instance, Entity):
+        purge_entity_list(instance.kind)
+    elif isinstance(instance, Alias):
+        kinds = Entity.objects.filter(pk=instance.entity_id).values_list(
+            "kind", flat=True
+        )
+        for kind in kinds:  # none when the alias goes with its entity
+            purge_entity_list(kind)
     elif isinstance(instance, Author):
         frontcache.purge_after_commit({AUTHOR_LIST})

@@ -14,6 +14,7 @@ purges them (newsroom/frontcache.py).
 import datetime
 import hashlib
 import logging
+import re
 
 from django.conf import settings
 from django.core.cache import cache
@@ -190,7 +191,19 @@ class ApiView(APIView):
         return super().handle_exception(exc)
 
 
+SLUG = re.compile(r"[-\w]{1,200}")
+
+
+def checked_slug(slug: str, parameter: str, what: str) -> str:
+    if not SLUG.fullmatch(slug):
+        raise exceptions.ValidationError(
+            {parameter: [f"No {what} has the slug “{slug[:200]}”."]}
+        )
+    return slug
+
+
 def one_of(model_queryset, slug: str, parameter: str, what: str):
+    checked_slug(slug, parameter, what)
     found = model_queryset.filter(slug=slug).first()
     if found is None:
         raise exceptions.ValidationError(
@@ -202,9 +215,12 @@ def one_of(model_queryset, slug: str, parameter: str, what: str):
 def parse_since(value: str, parameter: str) -> datetime.datetime:
     """An ISO 8601 time (or a date, meaning its start in the newsroom's
     time zone)."""
-    when = parse_datetime(value.replace(" ", "+"))
-    if when is None and (day := parse_date(value)):
-        when = datetime.datetime.combine(day, datetime.time.min)
+    try:
+        when = parse_datetime(value.replace(" ", "+"))
+        if when is None and (day := parse_date(value)):
+            when = datetime.datetime.combine(day, datetime.time.min)
+    except ValueError:  # well formed, but no such day or hour
+        when = None
     if when is None:
         raise exceptions.ValidationError(
             {parameter: ["Give a time in ISO 8601, e.g. 2026-06-10T09:30:00Z."]}
@@ -294,6 +310,7 @@ class StoryList(ApiView):
                 Exists(Byline.objects.filter(article=OuterRef("pk"), author=author))
             )
         if slug := params.get("entity"):
+            checked_slug(slug, "entity", "company, person or brand")
             entities = list(
                 Entity.objects.filter(slug=slug).values_list("pk", flat=True)
             )

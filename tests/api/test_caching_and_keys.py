@@ -10,7 +10,7 @@ from django.urls import reverse
 from api.models import ApiKey, hash_key
 from articles.workflow import Action, perform
 from newsroom import frontcache
-from tests.factories import CompanyFactory, CorrectionFactory
+from tests.factories import AliasFactory, CompanyFactory, CorrectionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -87,6 +87,17 @@ def test_the_cache_in_front_is_purged_of_a_story_that_changes(
         bmw.save()
     assert "api:companies" in purges[0]
     assert "company:bmw-group" in purges[0]
+    purges.clear()
+    # What the list does not show purges the company's own answers only.
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        bmw.description = "The Munich carmaker."
+        bmw.save()
+    assert "company:bmw-group" in purges[0]
+    assert "api:companies" not in purges[0]
+    purges.clear()
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        AliasFactory(entity=bmw, name="Bayerische Motoren Werke")
+    assert "api:companies" in purges[0]
 
 
 def test_errors_carry_cache_control_too(api_client):
