@@ -2,10 +2,13 @@
 key is shown once, on the page that follows its creation), endpoints are
 listed with their secret, and every delivery with each try is the log."""
 
+import json
+
 from django.contrib import admin, messages
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
+from django.utils.html import format_html
 
 from api.models import ApiKey, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
@@ -124,13 +127,33 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
         "attempts",
         "delivered_at",
         "note",
-        "payload",
+        "sent_payload",
     ]
+    fields = readonly_fields
     inlines = [WebhookAttemptInline]
     actions = ["retry_now"]
 
+    class Media:
+        css = {"all": ["css/api-admin.css"]}
+
     def has_add_permission(self, request):
         return False
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # The log is read, never edited: the retry is an action of the list.
+        extra_context = {
+            **(extra_context or {}),
+            "show_save": False,
+            "show_save_and_continue": False,
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    @admin.display(description="Payload")
+    def sent_payload(self, delivery):
+        return format_html(
+            '<pre class="webhook-payload">{}</pre>',
+            json.dumps(delivery.payload, indent=2, ensure_ascii=False),
+        )
 
     @admin.action(
         description="Send the selected deliveries again", permissions=["change"]
