@@ -239,6 +239,19 @@ def test_changes_tell_partners_what_to_take_down(
     assert "headlines" not in page["results"][0]
 
 
+def test_a_scheduled_story_is_a_change_when_its_time_comes(
+    api_client, story, frozen_now, time_machine
+):
+    coming = story("scheduled", published_at=frozen_now + datetime.timedelta(hours=2))
+    page = api_client.get(CHANGES, {"since": frozen_now.isoformat()}).json()
+    assert page["results"] == []
+    assert datetime.datetime.fromisoformat(page["next_since"]) == frozen_now
+    time_machine.shift(datetime.timedelta(hours=3))
+    page = api_client.get(CHANGES, {"since": page["next_since"]}).json()
+    assert [i["slugline"] for i in page["results"]] == [coming.slug]
+    assert datetime.datetime.fromisoformat(page["next_since"]) == coming.published_at
+
+
 def test_a_draft_that_was_never_public_is_no_change(api_client, story):
     sent_back = story("withdrawn", first_published_at=None)
     assert api_client.get(CHANGES).json()["results"] == []
