@@ -16,6 +16,7 @@ import hmac
 import secrets
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -59,6 +60,7 @@ class ApiKey(models.Model):
     key_hash = models.CharField(max_length=64, editable=False)
     requests_per_minute = models.PositiveIntegerField(
         default=600,
+        validators=[MinValueValidator(1)],
         help_text="Requests this key may make in a minute before it is answered 429.",
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)

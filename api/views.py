@@ -333,8 +333,8 @@ class StoryList(ApiView):
                 )
             )
         if value := params.get("updated_since"):
-            stories = stories.filter(
-                modified_at__gte=parse_since(value, "updated_since")
+            stories = stories.alias(changed_at=CHANGED_AT).filter(
+                changed_at__gte=parse_since(value, "updated_since")
             )
         paginator = StoryPagination()
         page = paginator.paginate_queryset(stories, request, view=self)

@@ -140,6 +140,16 @@ def test_a_key_made_in_the_admin_is_shown_once_and_stored_hashed(
     assert api_key.last_used_at is not None
 
 
+def test_a_key_without_requests_is_a_form_error(client, superuser):
+    client.force_login(superuser)
+    response = client.post(
+        reverse("admin:api_apikey_add"), {"name": "Nobody", "requests_per_minute": 0}
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["requests_per_minute"]
+    assert not ApiKey.objects.exists()
+
+
 def test_a_revoked_key_is_refused_at_once(client, superuser):
     api_key, key = make_key()
     partner = Client(headers={"Authorization": f"Bearer {key}"})
