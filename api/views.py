@@ -50,7 +50,7 @@ from api.serializers import (
     StorySerializer,
     TagSerializer,
 )
-from articles.caching import current_generation, page_ttl
+from articles.caching import current_generation, page_ttl, render_cached_fragments
 from articles.models import (
     Article,
     ArticleEntity,
@@ -246,6 +246,20 @@ class StoryPagination(pagination.CursorPagination):
 CHANGED_AT = Greatest("modified_at", "published_at")
 
 
+# What a change's row needs: the cursor, whether it is public, and what a
+# withdrawn story is told with (api.ninjs.canceled).
+CANCELED_FIELDS = (
+    "pk",
+    "status",
+    "published_at",
+    "first_published_at",
+    "modified_at",
+    "slug",
+    "version",
+    "withdrawal_notice",
+)
+
+
 class ChangesPagination(StoryPagination):
     """Oldest change first, so that a partner can follow from where it
     stopped: the ``next`` link of the last page is where to ask next time."""
@@ -287,6 +301,41 @@ def paginated(name: str, serializer):
     )
 
 
+def ninjs_of(request, pks: list[int], *, full: bool) -> list[dict]:
+    """The stories ``pks`` in ninjs, in that order: kept in the shared cache
+    under the page generation, as the site's story cards are, so a list is
+    a query for its page and one cache read; built in a fixed number of
+    queries for those missing."""
+
+    def build(missing):
+        stories = story_queryset().filter(pk__in=missing)
+        if not full:
+            stories = stories.defer("body", "body_text", "search_vector")
+        return {story.pk: ninjs.story(story, full=full) for story in stories}
+
+    return render_cached_fragments(
+        f"api:ninjs:{'full' if full else 'partial'}",
+        pks,
+        build,
+        request=request._request,
+    )
+
+
+def shown_keys(item: dict) -> set[str]:
+    """The front-cache keys of the bylines and entities a story shows, from
+    the literals of its ninjs (author:…, company:…, person:…, brand:…)."""
+    literals = [
+        ref.get("literal", "")
+        for group in ("people", "organisations", "subjects")
+        for ref in item.get(group, [])
+    ]
+    return {
+        f"shows:{literal}"
+        for literal in literals
+        if literal.split(":", 1)[0] in {"author", "company", "person", "brand"}
+    }
+
+
 class StoryList(ApiView):
     @extend_schema(
         summary="Public stories, newest first",
@@ -298,8 +347,9 @@ class StoryList(ApiView):
 
     def read(self, request):
         self.add_keys(LATEST)
-        stories = story_queryset().published().defer("body_text", "search_vector")
-        stories = stories.defer("body")
+        # The page is read light (what the cursor needs); each story's ninjs
+        # comes from the cache, and is built in full only when missing.
+        stories = Article.objects.published().only("pk", "published_at")
         params = request.query_params
         if slug := params.get("section"):
             section = one_of(Section.objects, slug, "section", "section")
@@ -339,7 +389,7 @@ class StoryList(ApiView):
         paginator = StoryPagination()
         page = paginator.paginate_queryset(stories, request, view=self)
         return paginator.get_paginated_response(
-            StorySerializer(page, many=True, full=False).data
+            ninjs_of(request, [story.pk for story in page], full=False)
         )
 
 
@@ -361,17 +411,11 @@ class StoryDetail(ApiView):
         return super().get(request, *args, **kwargs)
 
     def read(self, request, slug):
-        article = story_queryset().published().filter(slug=slug).first()
-        if article is not None:
-            self.add_keys(
-                key("story", article.pk),
-                *(f"shows:{key('author', a.slug)}" for a in article.byline_authors),
-                *(
-                    f"shows:{entity_key(link.entity)}"
-                    for link in article.entity_links.all()
-                ),
-            )
-            return Response(StorySerializer(article).data)
+        found = Article.objects.published().filter(slug=slug).values("pk").first()
+        if found is not None:
+            (item,) = ninjs_of(request, [found["pk"]], full=True)
+            self.add_keys(key("story", found["pk"]), *shown_keys(item))
+            return Response(item)
         withdrawn = Article.objects.filter(
             slug=slug, status=Article.Status.WITHDRAWN, first_published_at__isnull=False
         ).first()
@@ -425,11 +469,11 @@ class ChangeList(ApiView):
         # must take those down. One OR in one query, along the index of
         # modification times.
         stories = (
-            story_queryset().published()
+            Article.objects.published()
             | Article.objects.filter(
                 status=Article.Status.WITHDRAWN, first_published_at__isnull=False
             )
-        ).defer("body", "body_text", "search_vector")
+        ).only(*CANCELED_FIELDS)
         stories = stories.annotate(changed_at=CHANGED_AT)
         since = None
         if value := request.query_params.get("since"):
@@ -437,11 +481,12 @@ class ChangeList(ApiView):
             stories = stories.filter(changed_at__gte=since)
         paginator = ChangesPagination()
         page = paginator.paginate_queryset(stories, request, view=self)
+        public = ninjs_of(
+            request, [story.pk for story in page if story.is_published], full=False
+        )
         response = paginator.get_paginated_response(
             [
-                ninjs.story(story, full=False)
-                if story.is_published
-                else ninjs.canceled(story)
+                public.pop(0) if story.is_published else ninjs.canceled(story)
                 for story in page
             ]
         )
