@@ -54,11 +54,13 @@ MAX_ATTEMPTS = len(BACKOFF) + 1
 def payload(article: Article, event: str) -> dict:
     """What the partner is sent: the event and the story in ninjs (without
     its text once withdrawn), with the API address to fetch it in full."""
-    story = (
-        ninjs.canceled(article)
-        if event == Event.WITHDRAWN
-        else ninjs.story(article, full=False)
-    )
+    if event == Event.WITHDRAWN:
+        story = ninjs.canceled(article)
+    else:
+        story = ninjs.story(article, full=False)
+        # Usable when it is sent: a scheduled story is queued before its
+        # time, and sent only if it is public then (still_true).
+        story["pubstatus"] = "usable"
     return {
         "event": event,
         "occurred_at": timezone.now().isoformat(),

@@ -197,7 +197,11 @@ def test_a_scheduled_story_is_sent_when_it_appears(
     time_machine.move_to(at + datetime.timedelta(seconds=1), tick=False)
     (delivery,) = webhooks.deliver_due()
     assert delivery.status == Status.DELIVERED
-    assert receiver.received[0]["headers"]["X-Newsroom-Event"] == "story.published"
+    (call,) = receiver.received
+    assert call["headers"]["X-Newsroom-Event"] == "story.published"
+    assert (
+        assert_ninjs(verified(call, endpoint.secret)["story"])["pubstatus"] == "usable"
+    )
 
 
 def test_a_schedule_cancelled_before_its_time_is_not_sent(
