@@ -338,6 +338,7 @@ def shown_keys(item: dict) -> set[str]:
 
 class StoryList(ApiView):
     @extend_schema(
+        operation_id="stories_list",
         summary="Public stories, newest first",
         parameters=STORY_FILTERS,
         responses=paginated("StoryPage", StorySerializer(many=True)),
@@ -395,6 +396,7 @@ class StoryList(ApiView):
 
 class StoryDetail(ApiView):
     @extend_schema(
+        operation_id="stories_retrieve",
         summary="A story in ninjs",
         responses={
             200: StorySerializer,
@@ -603,6 +605,7 @@ class TagList(ApiView):
 
 class AuthorList(ApiView):
     @extend_schema(
+        operation_id="authors_list",
         summary="Bylines, by slug",
         responses=paginated("AuthorPage", AuthorSerializer(many=True)),
     )
@@ -618,7 +621,9 @@ class AuthorList(ApiView):
 
 
 class AuthorDetail(ApiView):
-    @extend_schema(summary="A byline", responses=AuthorSerializer)
+    @extend_schema(
+        operation_id="authors_retrieve", summary="A byline", responses=AuthorSerializer
+    )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
