@@ -105,7 +105,8 @@ class Command(BaseCommand):
             # Crawlers' pages, a few requests each: they list the whole archive.
             ("sitemap index", anonymous, "/sitemap.xml", 20),
             ("sitemap: entities", anonymous, "/sitemap-entities.xml", 20),
-            # The read API (api/): a miss, as the pages; keys and limits on.
+            # The read API (api/): its answer cache off like the pages, its
+            # stories from the fragment cache like their cards.
             ("api: stories", anonymous, "/api/v1/stories/"),
             (
                 f"api: stories of {entity.name}",
