@@ -57,6 +57,8 @@ def test_the_openapi_description(api_client):
     } <= parameters
     assert "410" in paths["/api/v1/stories/{slug}/"]["get"]["responses"]
     assert schema["components"]["securitySchemes"]["partnerKey"]["scheme"] == "bearer"
+    as_json = api_client.get(reverse("api:schema"), {"format": "json"})
+    assert as_json.json()["paths"].keys() == paths.keys()
 
 
 def test_the_root_lists_the_endpoints(api_client):
