@@ -44,6 +44,8 @@ UNCACHED_PREFIXES = (
     "/healthz",
     "/static/",
     "/media/",
+    # The API keeps its own cache, after its rate limits (api/views.py).
+    "/api/",
 )
 
 

@@ -34,6 +34,7 @@ urlpatterns = [
         name="sitemap_section",
     ),
     path("news-sitemap.xml", article_views.news_sitemap, name="news_sitemap"),
+    path("", include("api.urls")),
     path("", include("entities.urls")),
     path("", include("articles.urls")),
 ]

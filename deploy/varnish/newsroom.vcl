@@ -46,6 +46,11 @@ sub vcl_recv {
         req.http.Cookie ~ "(^|;\s*)(sessionid|newsroom_primary|newsroom_preview)=") {
         return (pass);
     }
+    # A partner's API key: their answers are theirs, and each request meets
+    # their rate limit in the app (api/auth.py).
+    if (req.http.Authorization) {
+        return (pass);
+    }
     # Readers' pages do not depend on any other cookie (analytics…).
     unset req.http.Cookie;
     return (hash);

@@ -66,10 +66,13 @@ INSTALLED_APPS = [
     "django_prose_editor",
     "csp",
     "axes",
+    "rest_framework",
+    "drf_spectacular",
     "newsroom",
     "articles",
     "entities",
     "budget",
+    "api",
 ]
 # The demo newsroom and the benchmark tools (load_demo, generate_corpus,
 # bench_pages): with DEBUG, or INSTALL_DEMO=1 (the benchmarks, the browser
@@ -412,6 +415,39 @@ PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "60"))
 PAGE_GENERATION_COPY_SECONDS = float(
     os.environ.get("PAGE_GENERATION_COPY_SECONDS", "1")
 )
+
+# The public base of absolute links partners follow (the API's ninjs,
+# webhooks' payloads): the site's address as readers reach it.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# The read API (api/, Django REST framework): JSON only, read-only, no
+# sessions; partners' keys and rate limits are api/auth.py's.
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.auth.ApiKeyAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": [],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": None,
+    # The client's address behind this many proxies (X-Forwarded-For), for
+    # the per-address rate limit.
+    "NUM_PROXIES": int(os.environ["API_PROXY_COUNT"])
+    if os.environ.get("API_PROXY_COUNT")
+    else None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Newsroom read API",
+    "DESCRIPTION": "Public stories in IPTC ninjs 2.1, and the companies, "
+    "people, brands, sections, tags and authors they link to.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+}
+# Requests a minute one address may make without a key (a partner's key
+# has its own rate, set in the admin).
+API_ANONYMOUS_PER_MINUTE = int(os.environ.get("API_ANONYMOUS_PER_MINUTE", "60"))
+# Webhooks (api/webhooks.py): seconds a partner's endpoint has to answer.
+WEBHOOK_TIMEOUT = int(os.environ.get("WEBHOOK_TIMEOUT", "10"))
 
 LOGGING = {
     "version": 1,
