@@ -579,13 +579,14 @@ class MentionIndex:
     def _decide(self, occurrences, words, section, other_bearers):
         """Weigh the story's evidence where the words alone do not decide."""
         plain = {next(iter(o.candidates)) for o in occurrences if not o.needs_deciding}
-        # Two related names that each need support support each other
-        # ("Musk told Tesla's investors"): a relation the desk recorded is
-        # evidence whichever of the two is decided first.
+        # Two related names that each need support, neither at a sentence
+        # start, support each other ("Musk told Tesla's investors"): a
+        # relation the desk recorded is evidence whichever is decided first.
+        # Never for an ambiguity, which could then prop up its supporter.
         tentative = {
             next(iter(o.candidates))
             for o in occurrences
-            if o.needs_deciding and len(o.candidates) == 1
+            if o.needs_deciding and len(o.candidates) == 1 and not o.weak
         }
         decided: dict[int, Occurrence | None] = {}
         supported = plain
@@ -628,7 +629,11 @@ class MentionIndex:
             # A reading decided elsewhere supports its relations, but never
             # a rival for the same words: no decision feeds on itself.
             related = related_named(
-                info, candidate, plain | ((supported | tentative) - occ.candidates)
+                info,
+                candidate,
+                plain
+                | (supported - occ.candidates)
+                | (tentative - occ.candidates if len(occ.candidates) == 1 else set()),
             )
             if related:
                 points += STRONG
@@ -666,6 +671,8 @@ class MentionIndex:
             head = f"chosen over {others}"
         elif occ.bare:
             head = f"“{occ.word}” alone"
+        elif " " in occ.word.strip():
+            head = f"“{occ.word}” are also ordinary words"
         else:
             head = f"“{occ.word}” is also an ordinary word"
         return _with(occ, {best}, (head, why))
@@ -761,6 +768,14 @@ def _summed_up(evidence) -> list[str]:
         for label, items in pieces:
             known = labels.setdefault(label, [])
             known.extend(i for i in items if i not in known)
+    for labels in heads.values():
+        near = set(labels.get("words near it:", ()))
+        if near and "story mentions" in labels:
+            labels["story mentions"] = [
+                w for w in labels["story mentions"] if w not in near
+            ]
+            if not labels["story mentions"]:
+                del labels["story mentions"]
     return [
         f"{head}: "
         + "; ".join(

@@ -36,9 +36,11 @@ class Entity(models.Model):
     )
     country = models.CharField(max_length=100, blank=True)
     website = models.URLField(blank=True)
+    # Database defaults too: the corpus generator writes rows with COPY.
     case_sensitive = models.BooleanField(
         "name is case-sensitive",
         default=False,
+        db_default=False,
         help_text="For a name that is also an ordinary word (Tank, Tesla, "
         "Brilliance): stories must write it with this capitalisation, and a "
         "capital at the start of a sentence or in a headline needs support "
@@ -46,6 +48,8 @@ class Entity(models.Model):
     )
     context_words = models.TextField(
         blank=True,
+        default="",
+        db_default="",
         help_text="Words that, in a story, point to this entity rather than a "
         "namesake, comma-separated (for AB Volvo: “trucks, buses, haulage”). "
         "A section's name counts too (“Cars”).",
@@ -108,6 +112,8 @@ class Person(Entity):
     short_name = models.CharField(
         max_length=100,
         blank=True,
+        default="",
+        db_default="",
         help_text="What stories call them after the first mention: “Krueger”, or "
         "“Wei” for Wei Jianjun, whose family name comes first. Empty: the last "
         "word of the name.",

@@ -335,6 +335,27 @@ def test_no_decision_feeds_on_itself():
     assert found(index, story) == {(3,): (1, ["BMW"]), (5,): (1, ["Zipse"])}
 
 
+def test_no_mutual_support_between_a_weak_name_and_an_ambiguity():
+    """A capital at a sentence start supports nothing: "Brilliance" there
+    must not pick BMW Group for "BMW", which would then vouch for it."""
+    index = index_of(BMW_GROUP, BMW, (6, "company", ["=Brilliance"], {"related": [3]}))
+    story = "BMW at the show. Makers came; Brilliance of design was rare."
+    [mention] = index.find(story)
+    assert mention.entity_ids == (3, 4)
+    assert mention.ambiguous
+
+
+def test_two_related_names_that_need_support_support_each_other():
+    index = index_of(
+        (1, "person", ["Elon Musk"], {"related": [2]}),
+        (2, "company", ["Tesla"], {"cased": True}),
+    )
+    assert reasons(index, "Musk told Tesla's investors.") == {
+        (1,): ["“Musk” alone: story names Tesla"],
+        (2,): ["“Tesla” is also an ordinary word: story names Elon Musk"],
+    }
+
+
 # The same facts, from the database and the admin.
 
 

@@ -12,8 +12,11 @@ from entities.mentions import accept, dismiss, record_suggestions
 from entities.models import DetectionSettings, MentionSuggestion
 from tests.budgets import assert_budget
 from tests.factories import (
+    AliasFactory,
     ArticleFactory,
+    BrandFactory,
     CompanyFactory,
+    SectionFactory,
     UserFactory,
     article_form_data,
 )
@@ -291,6 +294,50 @@ def test_live_mentions_report_ambiguous_words_with_every_candidate(
     [mention] = answer["mentions"]
     assert mention["ambiguous"]
     assert {e["name"] for e in mention["entities"]} == {"BMW Group", "BMW"}
+
+
+@pytest.fixture
+def rolls_royces(db):
+    """Two entities answering to "Rolls-Royce", and the engine maker's
+    section."""
+    engines = CompanyFactory(name="Rolls-Royce Holdings", context_words="Aerospace")
+    cars = BrandFactory(name="Rolls-Royce Motor Cars")
+    for entity in (engines, cars):
+        AliasFactory(entity=entity, name="Rolls-Royce")
+    return engines, cars, SectionFactory(name="Aerospace")
+
+
+def test_live_mentions_read_the_chosen_section_and_say_why(client_as, rolls_royces):
+    *_, aerospace = rolls_royces
+    story = {"headline": "Rolls-Royce said so", "dek": "", "body": ""}
+    client = client_as("author")
+    [mention] = live_mentions(client, section=str(aerospace.pk), **story)["mentions"]
+    assert [e["name"] for e in mention["entities"]] == ["Rolls-Royce Holdings"]
+    assert mention["reasons"] == [
+        "chosen over Rolls-Royce Motor Cars: section Aerospace"
+    ]
+    # No section, or not a section's id: nothing decides, both are offered.
+    for section in ("", "abc", "-1", "9" * 30, str(aerospace.pk + 1000)):
+        [mention] = live_mentions(client, section=section, **story)["mentions"]
+        assert mention["ambiguous"], section
+        assert {e["name"] for e in mention["entities"]} == {
+            "Rolls-Royce Holdings",
+            "Rolls-Royce Motor Cars",
+        }
+        assert mention["reasons"] == []
+
+
+def test_a_saved_story_keeps_why_in_its_suggestion(rolls_royces):
+    engines, _, aerospace = rolls_royces
+    article = ArticleFactory(
+        headline="Rolls-Royce said so", dek="", body="<p>.</p>", section=aerospace
+    )
+    record_suggestions(article, link_unambiguous=False)
+    suggestion = article.suggestions.get()
+    assert (suggestion.entity_id, suggestion.ambiguous) == (engines.pk, False)
+    assert suggestion.reasons == [
+        "chosen over Rolls-Royce Motor Cars: section Aerospace"
+    ]
 
 
 def test_live_mentions_answer_only_posts_from_the_newsroom(client, client_as, db):
