@@ -6,9 +6,9 @@ import re
 from django.db import transaction
 
 from articles.models import Article, ArticleEntity, Section
-from entities.detection import Mention, current_index, fold
+from entities.detection import Mention, current_index
 from entities.models import DetectionSettings, MentionSuggestion, Role
-from newsroom.text import html_to_text
+from newsroom.text import fold_accents, html_to_text
 
 State = MentionSuggestion.State
 
@@ -187,14 +187,14 @@ def stale_titles(text: str, mentions: list[Mention], on: datetime.date) -> list[
     by_person = {}
     for role in roles:
         by_person.setdefault(role.person_id, []).append(role)
-    folded_text = fold(text).lower()
+    folded_text = fold_accents(text).lower()
     warnings = []
     for mention in mentions:
         if mention.ambiguous or mention.entity_ids[0] not in by_person:
             continue
         person_roles = by_person[mention.entity_ids[0]]
         held = {
-            fold(title).lower()
+            fold_accents(title).lower()
             for role in person_roles
             if role.held_on(on)
             for title in role.all_titles
@@ -204,10 +204,12 @@ def stale_titles(text: str, mentions: list[Mention], on: datetime.date) -> list[
                 continue
             for word in mention.words:
                 for title in role.all_titles:
-                    folded_title = fold(title).lower()
+                    folded_title = fold_accents(title).lower()
                     if folded_title in held:
                         continue
-                    if _title_near(folded_text, fold(word).lower(), folded_title):
+                    if _title_near(
+                        folded_text, fold_accents(word).lower(), folded_title
+                    ):
                         warnings.append(
                             f"“{title}” for {role.person.name}: that role at "
                             f"{role.company.name} ran {_span(role)}, but this "

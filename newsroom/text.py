@@ -1,6 +1,7 @@
 """Text helpers every app shares."""
 
 import re
+import unicodedata
 from html import unescape
 
 from django.utils.html import strip_tags
@@ -26,3 +27,48 @@ def fold_digraphs(text: str) -> str:
     """Umlauts and ß spelled out ("ü" → "ue"); the length may change. For
     search, which compares words, not positions."""
     return (text or "").translate(_DIGRAPHS)
+
+
+# Accents and typography: "Krüger" reads "Kruger", a curly quote a straight
+# one, one character for one.
+_TYPOGRAPHY = {
+    "’": "'",
+    "‘": "'",
+    "‛": "'",
+    "′": "'",
+    "“": '"',
+    "”": '"',
+    "„": '"',
+    "–": "-",
+    "—": "-",
+    "‐": "-",
+    "‑": "-",
+    "‒": "-",
+    "−": "-",
+    "\u00a0": " ",
+    "\u2009": " ",
+    "\u202f": " ",
+}
+
+
+def _fold_table() -> dict[int, str]:
+    table = {ord(char): folded for char, folded in _TYPOGRAPHY.items()}
+    for code in range(0xC0, 0x250):
+        char = chr(code)
+        base = "".join(
+            c
+            for c in unicodedata.normalize("NFKD", char)
+            if not unicodedata.combining(c)
+        )
+        if len(base) == 1 and base != char:
+            table[code] = base
+    return table
+
+
+_FOLD = _fold_table()
+
+
+def fold_accents(text: str) -> str:
+    """Accents and typography folded away, case kept, length unchanged: for
+    mention detection, whose matches are positions in the text."""
+    return text.translate(_FOLD)

@@ -7,9 +7,10 @@ from django.urls import reverse
 
 from articles.models import Article
 from demo import content as demo
-from entities.detection import EntityInfo, MentionIndex, Term, current_index, fold
+from entities.detection import EntityInfo, MentionIndex, Term, current_index
 from entities.mentions import detect_mentions, mentions_in
 from entities.models import Alias, Company, Entity
+from newsroom.text import fold_accents as fold
 from tests.factories import (
     AliasFactory,
     ArticleFactory,
