@@ -97,6 +97,7 @@ def test_the_journalists_home(sign_in, screenshots, viewport):
         "Waiting for review",
         "Scheduled",
         "Published this week",
+        "Your budget assignments",  # the story budget's panel (budget.home)
     ]
     drafts = panel(page, "drafts")
     expect(drafts.locator(".desk-panel__count")).not_to_have_text("0")
@@ -126,6 +127,7 @@ def test_the_editors_home(sign_in, screenshots, viewport):
         "Being edited right now",
         "Corrections added today",
         "Links waiting on published stories",
+        "Your budget assignments",
     ]
     queue = panel(page, "review-queue")
     expect(queue.locator(".desk-row__details").first).to_contain_text("waiting")
