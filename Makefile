@@ -96,6 +96,7 @@ bench-corpus: install ## Load STORIES stories and ENTITIES entities into databas
 	$(BENCH) $(PY) manage.py generate_corpus --stories $(STORIES) --entities $(ENTITIES)
 
 bench: install ## Print detection and page benchmarks (against database BENCH_DB)
+	$(BENCH) $(PY) manage.py migrate --no-input -v0
 	$(BENCH) $(PY) manage.py bench_detection
 	$(BENCH) $(PY) manage.py bench_pages
 
@@ -107,5 +108,6 @@ bench-throughput: install ## gunicorn + wrk: each page's req/s as a ratio of a b
 	  else \
 	    echo "The throughput benchmark needs wrk: sudo apt-get install wrk" >&2; exit 1; \
 	  fi; }
+	$(BENCH) $(PY) manage.py migrate --no-input -v0
 	$(BENCH) $(PY) manage.py collectstatic --no-input -v0
 	$(PY) bench/throughput.py --database-url $(BENCH_DATABASE_URL)
