@@ -10,6 +10,7 @@ SQLite demo) a simple word match stands in.
 """
 
 import re
+import unicodedata
 
 from django.contrib.postgres.search import (
     SearchHeadline,
@@ -57,6 +58,43 @@ def update_search_vector(article) -> None:
     if uses_postgres():
         type(article).objects.filter(pk=article.pk).update(
             search_vector=story_vector(article.headline, article.dek, article.body_text)
+        )
+
+
+# A word worth correcting: letters only, three or more (no figures, no "of").
+WORD = re.compile(r"[^\W\d_]{3,40}")
+
+
+def search_word(word: str) -> str:
+    """A word as the lexicon keeps it: digraphs folded, accents dropped,
+    lower case, as the search configuration reads it ("Citroën" is
+    "citroen", "Krüger" is "krueger")."""
+    decomposed = unicodedata.normalize("NFKD", fold_digraphs(word).lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def words_of(*texts: str) -> set[str]:
+    return {search_word(word) for text in texts for word in WORD.findall(text or "")}
+
+
+def record_words(article) -> None:
+    """Add the words of a published story to the lexicon (PostgreSQL only):
+    one statement, and a word already there costs nothing."""
+    if not uses_postgres():
+        return
+    words = sorted(words_of(article.headline, article.dek, article.body_text))
+    add_words(words)
+
+
+def add_words(words: list[str]) -> None:
+    from articles.models import SearchWord
+
+    table = SearchWord._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (word) SELECT unnest(%s::text[]) "
+            "ON CONFLICT (word) DO NOTHING",
+            [[word for word in words if len(word) <= 40]],
         )
 
 

@@ -8,7 +8,7 @@ from django.utils.cache import patch_cache_control
 from django.views.generic import ListView
 from taggit.models import Tag
 
-from articles import media
+from articles import media, spelling
 from articles.feeds import feed_links
 from articles.forms import SearchForm
 from articles.models import (
@@ -19,7 +19,7 @@ from articles.models import (
     SlugRedirect,
 )
 from articles.pagination import StoryPagesMixin
-from articles.search import highlighted, search_stories
+from articles.search import highlighted, matching, search_stories
 from articles.sitemaps import news_stories
 from articles.story_page import article_page_queryset, render_article
 from entities.detection import current_index
@@ -142,6 +142,8 @@ class SearchView(ListView):
     def get_queryset(self):
         self.form = SearchForm(self.request.GET or None)
         self.query = ""
+        self.searched_for = ""  # the reader's words, when shown corrected
+        self.suggestion = None
         if not self.form.is_bound or not self.form.is_valid():
             return Article.objects.none()
         data = self.form.cleaned_data
@@ -155,6 +157,20 @@ class SearchView(ListView):
             stories = stories.filter(published_at__date__gte=data["date_from"])
         if data["date_to"]:
             stories = stories.filter(published_at__date__lte=data["date_to"])
+        # A word no public story uses is probably misspelled: offer what the
+        # reader meant, and when their own words find nothing, show it.
+        self.suggestion = spelling.suggest(self.query)
+        if self.suggestion and not data["exact"]:
+            # Offered only if it finds something; its entity cards still
+            # show (a near miss of a name the stories never use).
+            self.suggestion.finds_stories = matching(
+                stories, self.suggestion.query
+            ).exists()
+            if (
+                self.suggestion.finds_stories
+                and not matching(stories, self.query).exists()
+            ):
+                self.searched_for, self.query = self.query, self.suggestion.query
         return search_stories(stories, self.query).for_listing()
 
     def get_context_data(self, **kwargs):
@@ -164,19 +180,40 @@ class SearchView(ListView):
             story.headline_html = highlighted(
                 getattr(story, "headline_marked", "") or story.headline
             )
-        entities = (
-            matching_entities(self.query)
-            if self.query and context["page_obj"].number == 1
-            else []
-        )
+        entities = []
+        if self.query and context["page_obj"].number == 1:
+            entities = matching_entities(self.query)
+            if not entities and self.suggestion and self.suggestion.entity_ids:
+                # A near miss of a name or alias: that entity's card.
+                by_pk = Entity.objects.select_related("image").in_bulk(
+                    self.suggestion.entity_ids
+                )
+                entities = [by_pk[pk] for pk in self.suggestion.entity_ids]
+        suggestion = self.suggestion
+        if suggestion and (
+            not suggestion.finds_stories or suggestion.query == self.query
+        ):
+            suggestion = None  # finds nothing more, or already shown
         params = self.request.GET.copy()
         params.pop("page", None)
+        params.pop("exact", None)
+        if suggestion:
+            params["q"] = suggestion.query
+            context["suggestion_url"] = f"?{params.urlencode()}"
+        if self.searched_for:
+            params["q"], params["exact"] = self.searched_for, "1"
+            context["exact_url"] = f"?{params.urlencode()}"
+            params.pop("exact")
+        params["q"] = self.query
         return {
             **context,
             "form": self.form,
             "query": self.query,
+            "searched_for": self.searched_for,
+            "suggestion": suggestion,
             "entities": entities,
             "sections": Section.objects.all(),
+            # The filters and the words searched for, for pagination.
             "query_string": params.urlencode(),
         }
 
