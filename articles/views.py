@@ -8,12 +8,13 @@ from django.utils.cache import patch_cache_control
 from django.views.generic import ListView
 from taggit.models import Tag
 
-from articles import media, spelling
+from articles import history, media, spelling
 from articles.feeds import feed_links
 from articles.forms import SearchForm
 from articles.models import (
     Article,
     Author,
+    Correction,
     PreviewLink,
     Section,
     SlugRedirect,
@@ -24,6 +25,7 @@ from articles.sitemaps import news_stories
 from articles.story_page import article_page_queryset, render_article
 from entities.detection import current_index
 from entities.models import Entity
+from newsroom import frontcache
 
 logger = logging.getLogger(__name__)
 
@@ -108,6 +110,32 @@ def article_detail(request, slug):
     if moved is not None:
         return HttpResponsePermanentRedirect(moved.article.get_absolute_url())
     raise Http404("No such story.")
+
+
+def correction_detail(request, slug, pk):
+    """What a correction on a public story changed: the corrected passages of
+    the headline, standfirst and body, before and after, from the version
+    the correction came with and the last one readers saw before it."""
+    article = get_object_or_404(
+        Article.objects.published().select_related("section"), slug=slug
+    )
+    correction = get_object_or_404(
+        Correction.objects.select_related("version__revision"),
+        article=article,
+        pk=pk,
+    )
+    correction.article = article
+    # Purged with the story (newsroom.frontcache).
+    frontcache.add_page_keys(request, [frontcache.key("story", article.pk)])
+    return TemplateResponse(
+        request,
+        "articles/correction.html",
+        {
+            "article": article,
+            "correction": correction,
+            "passages": history.what_a_correction_changed(correction),
+        },
+    )
 
 
 def preview_link(request, token):
