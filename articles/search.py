@@ -123,13 +123,26 @@ def matching(queryset, query: str):
     )
 
 
-def search_stories(queryset, query: str):
+def newest_matches(queryset, query: str) -> list[int]:
+    """The ids of the newest stories of ``queryset`` matching ``query``
+    (PostgreSQL): the MAX_RANKED newest, MAX_RANKED_PHRASE for a quoted
+    phrase. One query; empty when nothing matches."""
+    limit = MAX_RANKED_PHRASE if '"' in query else MAX_RANKED
+    return list(
+        matching(queryset, query)
+        .order_by("-published_at", "-pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
+def search_stories(queryset, query: str, match_ids: list[int] | None = None):
     """``queryset`` narrowed to stories matching ``query``, best first, with
     ``rank`` and ``snippet`` (ts_headline markers) annotated.
 
     Stories are ranked among the newest MAX_RANKED matches (MAX_RANKED_PHRASE
     for a quoted phrase): a word most of the archive contains would otherwise
-    mean ranking every story in it.
+    mean ranking every story in it. ``match_ids``: those matches, when the
+    caller has found them already (``newest_matches``).
     """
     if uses_postgres():
         search_query = SearchQuery(
@@ -138,14 +151,10 @@ def search_stories(queryset, query: str):
         marking_query = highlight_query(query)
         # Found once, as ids: the page's count and its ranking then read
         # these instead of matching the whole archive twice more.
-        limit = MAX_RANKED_PHRASE if '"' in query else MAX_RANKED
-        newest_matches = list(
-            matching(queryset, query)
-            .order_by("-published_at", "-pk")
-            .values_list("pk", flat=True)[:limit]
-        )
+        if match_ids is None:
+            match_ids = newest_matches(queryset, query)
         return (
-            queryset.model.objects.filter(pk__in=newest_matches)
+            queryset.model.objects.filter(pk__in=match_ids)
             .annotate(
                 rank=SearchRank(F("search_vector"), search_query),
                 snippet=SearchHeadline(

@@ -34,8 +34,6 @@ class Suggestion:
 
     query: str
     entity_ids: list[int] = field(default_factory=list)
-    # Whether the corrected query finds public stories (the view says).
-    finds_stories: bool = False
 
 
 def _spelled_like(original: str, replacement: str) -> str:

@@ -20,7 +20,12 @@ from articles.models import (
     SlugRedirect,
 )
 from articles.pagination import StoryPagesMixin
-from articles.search import highlighted, matching, search_stories
+from articles.search import (
+    highlighted,
+    newest_matches,
+    search_stories,
+    uses_postgres,
+)
 from articles.sitemaps import news_stories
 from articles.story_page import article_page_queryset, render_article
 from entities.detection import current_index
@@ -185,21 +190,21 @@ class SearchView(ListView):
             stories = stories.filter(published_at__date__gte=data["date_from"])
         if data["date_to"]:
             stories = stories.filter(published_at__date__lte=data["date_to"])
-        # A word no public story uses is probably misspelled: offer what the
-        # reader meant, and when their own words find nothing, show it.
-        self.suggestion = spelling.suggest(self.query)
-        if self.suggestion and not data["exact"]:
-            # Offered only if it finds something; its entity cards still
-            # show (a near miss of a name the stories never use).
-            self.suggestion.finds_stories = matching(
-                stories, self.suggestion.query
-            ).exists()
-            if (
-                self.suggestion.finds_stories
-                and not matching(stories, self.query).exists()
-            ):
-                self.searched_for, self.query = self.query, self.suggestion.query
-        return search_stories(stories, self.query).for_listing()
+        if not uses_postgres():
+            return search_stories(stories, self.query).for_listing()
+        match_ids = newest_matches(stories, self.query)
+        if not match_ids:
+            # Nothing found: a word no public story uses is probably
+            # misspelled. Show what the reader meant, if that finds stories
+            # (and the entity whose name they nearly typed); a search that
+            # finds something is never second-guessed.
+            self.suggestion = spelling.suggest(self.query)
+            if self.suggestion and not data["exact"]:
+                corrected_ids = newest_matches(stories, self.suggestion.query)
+                if corrected_ids:
+                    self.searched_for, self.query = self.query, self.suggestion.query
+                    match_ids = corrected_ids
+        return search_stories(stories, self.query, match_ids).for_listing()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -217,17 +222,9 @@ class SearchView(ListView):
                     self.suggestion.entity_ids
                 )
                 entities = [by_pk[pk] for pk in self.suggestion.entity_ids]
-        suggestion = self.suggestion
-        if suggestion and (
-            not suggestion.finds_stories or suggestion.query == self.query
-        ):
-            suggestion = None  # finds nothing more, or already shown
         params = self.request.GET.copy()
         params.pop("page", None)
         params.pop("exact", None)
-        if suggestion:
-            params["q"] = suggestion.query
-            context["suggestion_url"] = f"?{params.urlencode()}"
         if self.searched_for:
             params["q"], params["exact"] = self.searched_for, "1"
             context["exact_url"] = f"?{params.urlencode()}"
@@ -238,7 +235,6 @@ class SearchView(ListView):
             "form": self.form,
             "query": self.query,
             "searched_for": self.searched_for,
-            "suggestion": suggestion,
             "entities": entities,
             "sections": Section.objects.all(),
             # The filters and the words searched for, for pagination.

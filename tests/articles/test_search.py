@@ -447,9 +447,7 @@ def test_search_query_budget(client):
     CompanyFactory(name="Battery Ventures")
     grow(3)
     client.get(f"{SEARCH}?q=battery")  # the mention matcher is built once
-    # 11: one more than before the spelling check, which asks the lexicon
-    # whether every word is one the stories use (articles/spelling.py).
-    assert_budget(client, f"{SEARCH}?q=battery", lambda: grow(20), budget=11, warm=10)
+    assert_budget(client, f"{SEARCH}?q=battery", lambda: grow(20), budget=10, warm=9)
 
 
 def test_ranking_is_among_the_newest_matches(monkeypatch):
