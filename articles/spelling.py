@@ -86,25 +86,24 @@ def unknown_words(words: list[str]) -> dict[str, str | None]:
 
 def closest_names(stretches: list[str]) -> dict[str, tuple[str, int, float]]:
     """For each stretch of words, the closest name or alias of an entity of
-    as many words (name, entity id, similarity), if one is close enough. One
-    query."""
+    as many words: (name, entity id, similarity). One query; how close is
+    close enough is the caller's to say."""
     entities, aliases = Entity._meta.db_table, Alias._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
-            SELECT q.s, best.name, best.entity_id, best.similarity
+            SELECT q.s, best.name, best.entity_id, similarity(best.name, q.s)
             FROM unnest(%s::text[], %s::int[]) AS q(s, n)
             CROSS JOIN LATERAL (
-                SELECT name, entity_id, similarity(name, q.s) AS similarity
-                FROM (
+                SELECT name, entity_id FROM (
                     SELECT name, id AS entity_id FROM {entities}
                     UNION ALL
                     SELECT name, entity_id FROM {aliases}
                 ) AS names
-                WHERE name %% q.s
-                    -- A name replaces as many words as it has.
-                    AND cardinality(string_to_array(trim(name), ' ')) = q.n
-                ORDER BY similarity(name, q.s) DESC, name, entity_id
+                -- A name replaces as many words as it has.
+                WHERE cardinality(string_to_array(trim(name), ' ')) = q.n
+                -- Nearest first, along the GiST trigram indexes.
+                ORDER BY name <-> q.s
                 LIMIT 1
             ) AS best
             """,

@@ -1,6 +1,7 @@
 """Search that forgives: the lexicon of the public stories' words, and on
-PostgreSQL pg_trgm with trigram indexes over it and over the names and
-aliases of companies, people and brands, so "Brillaince" finds Brilliance.
+PostgreSQL pg_trgm with trigram indexes over it (GIN) and over the names
+and aliases of companies, people and brands (GiST), so "Brillaince" finds
+Brilliance.
 
 The entity indexes serve the search only, so they live with it here (as the
 story search index does, in 0006), not in the entities app's models."""
@@ -12,8 +13,11 @@ from django.db import migrations, models
 
 TRIGRAM_INDEXES = {
     "searchword_trgm_idx": "articles_searchword USING gin (word gin_trgm_ops)",
-    "entity_name_trgm_idx": "entities_entity USING gin (name gin_trgm_ops)",
-    "alias_name_trgm_idx": "entities_alias USING gin (name gin_trgm_ops)",
+    # GiST for the names: the closest name is found by distance, nearest
+    # first (ORDER BY name <-> words LIMIT 1), without reading every name
+    # that shares a trigram.
+    "entity_name_trgm_idx": "entities_entity USING gist (name gist_trgm_ops)",
+    "alias_name_trgm_idx": "entities_alias USING gist (name gist_trgm_ops)",
 }
 
 

@@ -4,6 +4,7 @@ searches are left exactly as they were."""
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from articles import spelling
@@ -158,6 +159,26 @@ def test_the_lexicon_is_searched_through_its_trigram_index():
         )
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "Bitmap Index Scan on searchword_trgm_idx" in plan, plan
+
+
+def test_names_are_searched_nearest_first_through_their_trigram_index():
+    company = CompanyFactory(name="Brilliance Auto")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO entities_alias (entity_id, name, case_sensitive)"
+            " SELECT %s, substr(md5(i::text), 1, 8), false"
+            " FROM generate_series(1, 20000) AS i",
+            [company.pk],
+        )
+        cursor.execute("ANALYZE entities_alias")
+        cursor.execute("ANALYZE entities_entity")
+    with CaptureQueriesContext(connection) as queries:
+        names = spelling.closest_names(["brillaince auto"])
+    assert names["brillaince auto"][:2] == ("Brilliance Auto", company.pk)
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN " + queries[0]["sql"])
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "Index Scan using alias_name_trgm_idx" in plan, plan
 
 
 def test_a_misspelled_search_query_budget(client):
