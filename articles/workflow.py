@@ -8,7 +8,8 @@
 
 Each step is one call to ``perform``: inside a transaction, with the story's
 row locked, it checks the rule, moves the story, writes the audit record and a
-version of the story, and only once that has committed sends the emails.
+version of the story, and only once that has committed queues the mail (sent by
+the background worker, newsroom/mail.py).
 The admin shows the buttons that ``available_actions`` returns; ``perform``
 refuses everything else, whatever the request said.
 """
