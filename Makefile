@@ -20,7 +20,7 @@ E2E := DATABASE_URL=$(TEST_DATABASE_URL) E2E_DATABASE_URL=$(E2E_DATABASE_URL) E2
 BENCH := DATABASE_URL=$(BENCH_DATABASE_URL) SECRET_KEY=benchmark ALLOWED_HOSTS=127.0.0.1 INSTALL_DEMO=1
 
 .DEFAULT_GOAL := help
-.PHONY: help install install-test browser-tools test-services run demo test e2e lint format migrations bench bench-corpus bench-throughput
+.PHONY: help install install-test browser-tools test-services run worker demo test e2e lint format migrations bench bench-corpus bench-throughput
 
 help: ## List the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -35,10 +35,16 @@ install: $(VENV)/bin/activate ## Install Newsroom and its dependencies into .ven
 install-test: $(VENV)/bin/activate ## Install Newsroom with the test and lint tools
 	$(PIP) install --quiet -e ".[test]"
 
-run: install ## Migrate, load the demo newsroom and serve it on http://127.0.0.1:8000
+run: install ## Migrate, load the demo newsroom, serve it on http://127.0.0.1:8000 with the mail worker
 	$(DEV) $(PY) manage.py migrate --no-input
 	$(DEV) $(PY) manage.py load_demo
-	$(DEV) $(PY) manage.py runserver 127.0.0.1:8000
+	@echo "Serving on http://127.0.0.1:8000 with the background worker (mail is printed here)"
+	@$(DEV) $(PY) manage.py db_worker --queue-name '*' & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(DEV) $(PY) manage.py runserver 127.0.0.1:8000
+
+worker: install ## The background worker alone: sends queued mail, retries what failed
+	$(PY) manage.py db_worker --queue-name '*'
 
 demo: run ## Same as run
 

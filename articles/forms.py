@@ -217,6 +217,8 @@ class SearchForm(forms.Form):
     section = forms.SlugField(required=False)
     date_from = forms.DateField(required=False, label="From")
     date_to = forms.DateField(required=False, label="To")
+    # The reader's own words, even where no story uses them (not corrected).
+    exact = forms.BooleanField(required=False)
 
     def clean_q(self):
         return clean_query(self.cleaned_data.get("q", ""))

@@ -7,7 +7,7 @@ from django.utils.safestring import SafeString
 from reversion.models import Version
 from taggit.models import Tag
 
-from articles.diff import inline_diff
+from articles.diff import Passage, changed_passages, inline_diff
 from articles.models import (
     Article,
     ArticleEntity,
@@ -116,4 +116,51 @@ def compare(old: Snapshot, new: Snapshot) -> list[FieldChange]:
             label, before[label], after[label], inline_diff(before[label], after[label])
         )
         for label in after
+    ]
+
+
+# How many versions before a correction's are read to find the one readers
+# saw before it: a story is rarely saved that often between public states.
+LOOK_BACK = 20
+
+
+def was_public(version: Version) -> bool:
+    """Whether readers could see this version when it was saved: published,
+    and its publish time come."""
+    fields = version.field_dict
+    published_at = fields.get("published_at")
+    return (
+        fields.get("status") == Article.Status.PUBLISHED
+        and published_at is not None
+        and published_at <= version.revision.date_created
+    )
+
+
+def what_a_correction_changed(correction) -> list[Passage] | None:
+    """The passages of the headline, standfirst and body that the version a
+    correction came with changed, against the last version readers saw
+    before it: None when there is no such pair to compare (the correction
+    changed no text, or its versions are gone). Never a draft's text: both
+    sides were public when they were saved."""
+    if correction.version is None or not was_public(correction.version):
+        return None
+    earlier = (
+        versions_of(correction.article)
+        .filter(pk__lt=correction.version_id)
+        .order_by("-pk")[:LOOK_BACK]
+    )
+    before = next((version for version in earlier if was_public(version)), None)
+    if before is None:
+        return None
+    old, new = before.field_dict, correction.version.field_dict
+    return [
+        passage
+        for label, field, as_text in (
+            ("Headline", "headline", str),
+            ("Standfirst", "dek", str),
+            ("Body", "body", html_to_text),
+        )
+        for passage in changed_passages(
+            label, as_text(old.get(field) or ""), as_text(new.get(field) or "")
+        )
     ]

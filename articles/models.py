@@ -290,6 +290,8 @@ class Article(models.Model):
             lambda: super(Article, self).save(*args, **kwargs),
         )
         search.update_search_vector(self)
+        if self.status == self.Status.PUBLISHED:
+            search.record_words(self)
 
     def get_absolute_url(self):
         return reverse("articles:article", kwargs={"slug": self.slug})
@@ -392,6 +394,17 @@ class Correction(models.Model):
 
     def __str__(self):
         return f"Correction to {self.article} on {self.published_at:%d %b %Y}"
+
+
+class SearchWord(models.Model):
+    """A word of the public stories, as search folds it ("krueger",
+    "brilliance"): the lexicon a misspelled search is corrected against
+    (articles/spelling.py), through a trigram index on PostgreSQL."""
+
+    word = models.CharField(max_length=40, unique=True)
+
+    def __str__(self):
+        return self.word
 
 
 class Transition(models.Model):

@@ -10,6 +10,7 @@ SQLite demo) a simple word match stands in.
 """
 
 import re
+import unicodedata
 
 from django.contrib.postgres.search import (
     SearchHeadline,
@@ -60,6 +61,43 @@ def update_search_vector(article) -> None:
         )
 
 
+# A word worth correcting: letters only, three or more (no figures, no "of").
+WORD = re.compile(r"[^\W\d_]{3,40}")
+
+
+def search_word(word: str) -> str:
+    """A word as the lexicon keeps it: digraphs folded, accents dropped,
+    lower case, as the search configuration reads it ("Citroën" is
+    "citroen", "Krüger" is "krueger")."""
+    decomposed = unicodedata.normalize("NFKD", fold_digraphs(word).lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def words_of(*texts: str) -> set[str]:
+    return {search_word(word) for text in texts for word in WORD.findall(text or "")}
+
+
+def record_words(article) -> None:
+    """Add the words of a published story to the lexicon (PostgreSQL only):
+    one statement, and a word already there costs nothing."""
+    if not uses_postgres():
+        return
+    words = sorted(words_of(article.headline, article.dek, article.body_text))
+    add_words(words)
+
+
+def add_words(words: list[str]) -> None:
+    from articles.models import SearchWord
+
+    table = SearchWord._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (word) SELECT unnest(%s::text[]) "
+            "ON CONFLICT (word) DO NOTHING",
+            [[word for word in words if len(word) <= 40]],
+        )
+
+
 def body_text_of(body_html: str) -> str:
     # Entities decoded: "AT&amp;T" is searched, and shown escaped once, as "AT&T".
     return html_to_text(body_html)
@@ -85,13 +123,26 @@ def matching(queryset, query: str):
     )
 
 
-def search_stories(queryset, query: str):
+def newest_matches(queryset, query: str) -> list[int]:
+    """The ids of the newest stories of ``queryset`` matching ``query``
+    (PostgreSQL): the MAX_RANKED newest, MAX_RANKED_PHRASE for a quoted
+    phrase. One query; empty when nothing matches."""
+    limit = MAX_RANKED_PHRASE if '"' in query else MAX_RANKED
+    return list(
+        matching(queryset, query)
+        .order_by("-published_at", "-pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
+def search_stories(queryset, query: str, match_ids: list[int] | None = None):
     """``queryset`` narrowed to stories matching ``query``, best first, with
     ``rank`` and ``snippet`` (ts_headline markers) annotated.
 
     Stories are ranked among the newest MAX_RANKED matches (MAX_RANKED_PHRASE
     for a quoted phrase): a word most of the archive contains would otherwise
-    mean ranking every story in it.
+    mean ranking every story in it. ``match_ids``: those matches, when the
+    caller has found them already (``newest_matches``).
     """
     if uses_postgres():
         search_query = SearchQuery(
@@ -100,14 +151,10 @@ def search_stories(queryset, query: str):
         marking_query = highlight_query(query)
         # Found once, as ids: the page's count and its ranking then read
         # these instead of matching the whole archive twice more.
-        limit = MAX_RANKED_PHRASE if '"' in query else MAX_RANKED
-        newest_matches = list(
-            matching(queryset, query)
-            .order_by("-published_at", "-pk")
-            .values_list("pk", flat=True)[:limit]
-        )
+        if match_ids is None:
+            match_ids = newest_matches(queryset, query)
         return (
-            queryset.model.objects.filter(pk__in=newest_matches)
+            queryset.model.objects.filter(pk__in=match_ids)
             .annotate(
                 rank=SearchRank(F("search_vector"), search_query),
                 snippet=SearchHeadline(

@@ -42,6 +42,11 @@ urlpatterns = [
         )
     ],
     path("stories/<slug:slug>/", views.article_detail, name="article"),
+    path(
+        "stories/<slug:slug>/corrections/<int:pk>/",
+        views.correction_detail,
+        name="correction",
+    ),
     path("preview/<str:token>/", views.preview_link, name="preview"),
     path("sections/<slug:slug>/", views.SectionView.as_view(), name="section"),
     path("tags/<tag_slug:slug>/", views.TagView.as_view(), name="tag"),

@@ -8,22 +8,29 @@ from django.utils.cache import patch_cache_control
 from django.views.generic import ListView
 from taggit.models import Tag
 
-from articles import media
+from articles import history, media, spelling
 from articles.feeds import feed_links
 from articles.forms import SearchForm
 from articles.models import (
     Article,
     Author,
+    Correction,
     PreviewLink,
     Section,
     SlugRedirect,
 )
 from articles.pagination import StoryPagesMixin
-from articles.search import highlighted, search_stories
+from articles.search import (
+    highlighted,
+    newest_matches,
+    search_stories,
+    uses_postgres,
+)
 from articles.sitemaps import news_stories
 from articles.story_page import article_page_queryset, render_article
 from entities.detection import current_index
 from entities.models import Entity
+from newsroom import frontcache
 
 logger = logging.getLogger(__name__)
 
@@ -110,6 +117,32 @@ def article_detail(request, slug):
     raise Http404("No such story.")
 
 
+def correction_detail(request, slug, pk):
+    """What a correction on a public story changed: the corrected passages of
+    the headline, standfirst and body, before and after, from the version
+    the correction came with and the last one readers saw before it."""
+    article = get_object_or_404(
+        Article.objects.published().select_related("section"), slug=slug
+    )
+    correction = get_object_or_404(
+        Correction.objects.select_related("version__revision"),
+        article=article,
+        pk=pk,
+    )
+    correction.article = article
+    # Purged with the story (newsroom.frontcache).
+    frontcache.add_page_keys(request, [frontcache.key("story", article.pk)])
+    return TemplateResponse(
+        request,
+        "articles/correction.html",
+        {
+            "article": article,
+            "correction": correction,
+            "passages": history.what_a_correction_changed(correction),
+        },
+    )
+
+
 def preview_link(request, token):
     """A story shown through a signed, expiring link to someone without an
     account (legal, a source, a partner desk)."""
@@ -142,6 +175,8 @@ class SearchView(ListView):
     def get_queryset(self):
         self.form = SearchForm(self.request.GET or None)
         self.query = ""
+        self.searched_for = ""  # the reader's words, when shown corrected
+        self.suggestion = None
         if not self.form.is_bound or not self.form.is_valid():
             return Article.objects.none()
         data = self.form.cleaned_data
@@ -155,7 +190,21 @@ class SearchView(ListView):
             stories = stories.filter(published_at__date__gte=data["date_from"])
         if data["date_to"]:
             stories = stories.filter(published_at__date__lte=data["date_to"])
-        return search_stories(stories, self.query).for_listing()
+        if not uses_postgres():
+            return search_stories(stories, self.query).for_listing()
+        match_ids = newest_matches(stories, self.query)
+        if not match_ids:
+            # Nothing found: a word no public story uses is probably
+            # misspelled. Show what the reader meant, if that finds stories
+            # (and the entity whose name they nearly typed); a search that
+            # finds something is never second-guessed.
+            self.suggestion = spelling.suggest(self.query)
+            if self.suggestion and not data["exact"]:
+                corrected_ids = newest_matches(stories, self.suggestion.query)
+                if corrected_ids:
+                    self.searched_for, self.query = self.query, self.suggestion.query
+                    match_ids = corrected_ids
+        return search_stories(stories, self.query, match_ids).for_listing()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -164,19 +213,31 @@ class SearchView(ListView):
             story.headline_html = highlighted(
                 getattr(story, "headline_marked", "") or story.headline
             )
-        entities = (
-            matching_entities(self.query)
-            if self.query and context["page_obj"].number == 1
-            else []
-        )
+        entities = []
+        if self.query and context["page_obj"].number == 1:
+            entities = matching_entities(self.query)
+            if not entities and self.suggestion and self.suggestion.entity_ids:
+                # A near miss of a name or alias: that entity's card.
+                by_pk = Entity.objects.select_related("image").in_bulk(
+                    self.suggestion.entity_ids
+                )
+                entities = [by_pk[pk] for pk in self.suggestion.entity_ids]
         params = self.request.GET.copy()
         params.pop("page", None)
+        params.pop("exact", None)
+        if self.searched_for:
+            params["q"], params["exact"] = self.searched_for, "1"
+            context["exact_url"] = f"?{params.urlencode()}"
+            params.pop("exact")
+        params["q"] = self.query
         return {
             **context,
             "form": self.form,
             "query": self.query,
+            "searched_for": self.searched_for,
             "entities": entities,
             "sections": Section.objects.all(),
+            # The filters and the words searched for, for pagination.
             "query_string": params.urlencode(),
         }
 

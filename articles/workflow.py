@@ -8,7 +8,8 @@
 
 Each step is one call to ``perform``: inside a transaction, with the story's
 row locked, it checks the rule, moves the story, writes the audit record and a
-version of the story, and only once that has committed sends the emails.
+version of the story, and only once that has committed queues the mail (sent by
+the background worker, newsroom/mail.py).
 The admin shows the buttons that ``available_actions`` returns; ``perform``
 refuses everything else, whatever the request said.
 """
@@ -19,13 +20,13 @@ from dataclasses import dataclass
 import reversion
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
 from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from reversion.models import Version
 
 from articles.models import Article, Transition
+from newsroom.mail import Mail, queue_mail
 
 Status = Article.Status
 
@@ -248,8 +249,9 @@ def perform(
         )
         reversion.set_user(user)
         reversion.set_comment(action.label)
-        # robust: the step is committed by then; a mail server that is down
-        # is logged, and must not turn the editor's saved step into a 500.
+        # robust: the step is committed by then; whatever goes wrong in
+        # queuing its mail is logged, and must not turn the editor's saved
+        # step into a 500. Sending is the background worker's (newsroom.mail).
         transaction.on_commit(lambda: notify(transition), robust=True)
 
     # The caller's copy reflects the new state.
@@ -257,8 +259,19 @@ def perform(
     return transition
 
 
+SUBJECTS = {
+    Action.SUBMIT: "Ready for review: {headline}",
+    Action.REQUEST_CHANGES: "Changes requested: {headline}",
+    Action.SCHEDULE: "Scheduled: {headline}",
+    Action.PUBLISH: "Published: {headline}",
+}
+
+
 def notify(transition: Transition) -> None:
-    """Email the people who need to know about a workflow step."""
+    """Mail the people who need to know about a workflow step: editors when
+    a story is submitted; its authors when it is sent back, scheduled or
+    published. Queued for the background worker (newsroom.mail), one mail
+    per person, every link absolute."""
     article = transition.article
     action = Action(transition.action)
     if action == Action.SUBMIT:
@@ -271,25 +284,37 @@ def notify(transition: Transition) -> None:
         )
     else:
         return
-    addresses = sorted(
-        {user.email for user in recipients.exclude(email="") if user != transition.user}
-    )
-    if not addresses:
+    people = {
+        user.email: user
+        for user in recipients.exclude(email="").exclude(pk=transition.user_id)
+    }
+    if not people:
         return
     actor = transition.user.get_full_name() or transition.user.username
-    lines = [f"{actor} {PAST_TENSE[action]} “{article.headline}”."]
-    if action == Action.SCHEDULE:
-        when = timezone.localtime(article.published_at)
-        lines.append(f"It will appear on {when:%d %B %Y at %H:%M} ({when.tzname()}).")
-    if transition.comment:
-        lines += ["", "Comment:", transition.comment]
-    lines += [
-        "",
-        f"Open it: {reverse('admin:articles_article_change', args=[article.pk])}",
-    ]
-    send_mail(
-        subject=f"[{settings.NEWSROOM_NAME}] {article.headline}: {PAST_TENSE[action]}",
-        message="\n".join(lines),
-        from_email=None,
-        recipient_list=addresses,
+    when = (
+        timezone.localtime(article.published_at) if action == Action.SCHEDULE else None
+    )
+    context = {
+        "action": action.value,
+        "actor": actor,
+        "headline": article.headline,
+        "comment": transition.comment,
+        "when": when,
+        "admin_url": settings.ADMIN_BASE_URL
+        + reverse("admin:articles_article_change", args=[article.pk]),
+        "public_url": settings.SITE_URL + article.get_absolute_url()
+        if action in {Action.PUBLISH, Action.SCHEDULE}
+        else "",
+    }
+    subject = SUBJECTS[action].format(headline=article.headline)
+    queue_mail(
+        [
+            Mail.render(
+                address,
+                subject,
+                "mail/workflow_step",
+                {**context, "name": user.first_name or user.get_username()},
+            )
+            for address, user in sorted(people.items())
+        ]
     )

@@ -44,3 +44,21 @@ def require_secrets_to_serve() -> None:
             f"{' and '.join(missing)} {'is' if len(missing) == 1 else 'are'} "
             "required when DEBUG is off (README, Configuration)."
         )
+
+
+@register(Tags.security, deploy=True)
+def mail_configured(app_configs, **kwargs):
+    """Without EMAIL_URL (or EMAIL_HOST, or EMAIL_BACKEND) production would
+    hand its mail to whatever answers on localhost:25: say so, loudly."""
+    if getattr(settings, "EMAIL_CONFIGURED", True):
+        return []
+    return [
+        Warning(
+            "No mail server is configured: mail would go to localhost:25.",
+            hint=(
+                "Set EMAIL_URL (smtp://user:password@host:587?tls=1), or "
+                "EMAIL_HOST and the EMAIL_* variables (README, Configuration)."
+            ),
+            id="newsroom.W002",
+        )
+    ]

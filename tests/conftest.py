@@ -221,3 +221,30 @@ def server_editor(editor):
     editor.password = hasher.encode(SERVER_PASSWORD, hasher.salt())
     editor.save()
     return editor
+
+
+@pytest.fixture
+def mail_worker(monkeypatch, mailoutbox):
+    """Run the background worker's mail queue here and now, in the test's
+    transaction, until no mail is ready; returns the mail sent so far. The
+    worker is django-tasks-db's own, as `manage.py db_worker` runs it."""
+    from django_tasks_db.management.commands import db_worker
+
+    # The worker checks its connection between tasks; inside the test's
+    # transaction that would close it.
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+
+    def run():
+        db_worker.Worker(
+            queue_names=["mail"],
+            excluded_queue_names=[],
+            interval=0,
+            batch=True,
+            backend_name="default",
+            startup_delay=False,
+            max_tasks=None,
+            worker_id="test-worker",
+        ).run()
+        return mailoutbox
+
+    return run

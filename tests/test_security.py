@@ -29,6 +29,7 @@ def production_env(**extra):
         "DEBUG": "0",
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "example.com",
+        "EMAIL_URL": "submission://newsroom:secret@mail.example.com",
         **extra,
     }
 

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 import csp.constants
 import dj_database_url
+import dj_email_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -68,6 +69,10 @@ INSTALLED_APPS = [
     "axes",
     "rest_framework",
     "drf_spectacular",
+    # The background worker's queue (Django 6's tasks, backported), kept in
+    # PostgreSQL: mail leaves the editor's request (newsroom/mail.py).
+    "django_tasks",
+    "django_tasks_db",
     "newsroom",
     "articles",
     "entities",
@@ -416,10 +421,6 @@ PAGE_GENERATION_COPY_SECONDS = float(
     os.environ.get("PAGE_GENERATION_COPY_SECONDS", "1")
 )
 
-# The public base of absolute links partners follow (the API's ninjs,
-# webhooks' payloads): the site's address as readers reach it.
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
-
 # The read API (api/, Django REST framework): JSON only, read-only, no
 # sessions; partners' keys and rate limits are api/auth.py's.
 REST_FRAMEWORK = {
@@ -481,16 +482,73 @@ LOGGING = {
     },
 }
 
-EMAIL_BACKEND = os.environ.get(
-    "EMAIL_BACKEND",
+# Mail: one EMAIL_URL (smtp://user:pass@host:587?tls=1, submission://…,
+# smtp://host:465?ssl=1, file:///var/tmp/newsroom-mail for a trial,
+# console://), read by dj-email-url, or the separate EMAIL_* variables. What
+# the URL leaves out, the variables may still say (the timeout, the sender).
+EMAIL_BACKEND = (
     "django.core.mail.backends.console.EmailBackend"
     if DEBUG
-    else "django.core.mail.backends.smtp.EmailBackend",
+    else "django.core.mail.backends.smtp.EmailBackend"
 )
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL")
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", "")
+# Whether the operator said where mail goes: without it, production's mail
+# would go to an SMTP server on localhost:25 (check --deploy warns).
+EMAIL_CONFIGURED = bool(
+    os.environ.get("EMAIL_URL")
+    or os.environ.get("EMAIL_HOST")
+    or os.environ.get("EMAIL_BACKEND")
+)
+if os.environ.get("EMAIL_URL"):
+    globals().update(
+        {
+            name: value
+            for name, value in dj_email_url.parse(os.environ["EMAIL_URL"]).items()
+            if value is not None and name != "EMAIL_TIMEOUT"
+        }
+    )
+    if os.environ["EMAIL_URL"].startswith("file:"):
+        # file:///var/tmp/mail is that absolute folder (dj-email-url would
+        # read it relative to the working directory).
+        EMAIL_FILE_PATH = urlsplit(os.environ["EMAIL_URL"]).path
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", EMAIL_BACKEND)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "newsroom@localhost")
-# Emails are sent during the request that took the workflow step: a mail
-# server that does not answer may hold it this long, not forever.
+# Mail is sent by the background worker, never in an editor's request: a
+# mail server that does not answer holds one worker's attempt this long,
+# then the attempt is retried later (MAIL_RETRY_DELAYS).
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
+# Seconds before each new attempt at a mail that failed: after the last, the
+# mail is given up and logged as an error.
+MAIL_RETRY_DELAYS = [
+    int(seconds) for seconds in env_list("MAIL_RETRY_DELAYS") or ["60", "300", "1800"]
+]
+
+# Absolute links (mail, the API's ninjs, webhooks' payloads): the public
+# site's base as readers reach it, and the admin's, which may be another host
+# behind the newsroom's VPN. Production defaults to HTTPS on the
+# first ALLOWED_HOSTS name.
+SITE_URL = os.environ.get(
+    "SITE_URL",
+    "http://127.0.0.1:8000"
+    if DEBUG or not ALLOWED_HOSTS
+    else f"https://{ALLOWED_HOSTS[0]}",
+).rstrip("/")
+ADMIN_BASE_URL = os.environ.get("ADMIN_BASE_URL", SITE_URL).rstrip("/")
+
+# The background worker (`manage.py db_worker`): tasks are rows in
+# PostgreSQL, so every app server can queue and any machine can work them.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default", "mail"],
+    }
+}
 
 TAGGIT_CASE_INSENSITIVE = True
 # Tag addresses in plain letters, as every other address: /tags/skoda/.

@@ -9,6 +9,10 @@ os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/newsro
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 # The demo content and the benchmark commands are tested too.
 os.environ.setdefault("INSTALL_DEMO", "1")
+# Links in mail: the public site and the admin on hosts of their own, so a
+# test can tell which base a link was built on.
+os.environ.setdefault("SITE_URL", "https://news.newsroom.test")
+os.environ.setdefault("ADMIN_BASE_URL", "https://admin.newsroom.test")
 
 # The package (newsroom/settings/__init__.py) was read from the environment
 # before this module ran: read it again with the defaults above.

@@ -2,7 +2,9 @@
 // typed, the headline, standfirst and body go to the server, which keeps them
 // for this person and story without creating a version or a workflow step.
 // The answer also says who else has the story open and whether it was saved
-// by someone else since this form was opened.
+// by someone else since this form was opened. When the tab is hidden or
+// closed, what was typed since goes at once, by a beacon the browser delivers
+// even as the page goes away.
 (function () {
   "use strict";
   var INTERVAL_MS = 10000;
@@ -31,8 +33,13 @@
       return fields.map(value).join("\u0000");
     }
 
+    var submitting = false;
     form.addEventListener("input", function () { dirty = true; });
-    form.addEventListener("submit", function () { dirty = false; });
+    form.addEventListener("submit", function () {
+      // The save itself keeps the text: no autosave after it.
+      dirty = false;
+      submitting = true;
+    });
 
     function show(text, warning) {
       status.textContent = text;
@@ -43,11 +50,7 @@
       // The rich-text editor writes to its textarea without an input event.
       var current = snapshot();
       if (!dirty && current === lastSent) return ping();
-      var data = new FormData();
-      fields.forEach(function (name) { data.append(name, value(name)); });
-      data.append("article", status.dataset.article || "");
-      data.append("base_version", baseVersion ? baseVersion.value : "");
-      post(data, function (answer) {
+      post(formData(), function (answer) {
         dirty = false;
         lastSent = current;
         show("Draft autosaved at " + answer.saved_at + ". Press Save to keep it.");
@@ -55,13 +58,31 @@
       });
     }
 
-    function ping() {
-      if (!status.dataset.article) return;
+    function formData() {
       var data = new FormData();
       fields.forEach(function (name) { data.append(name, value(name)); });
-      data.append("article", status.dataset.article);
+      data.append("article", status.dataset.article || "");
       data.append("base_version", baseVersion ? baseVersion.value : "");
-      post(data, report);
+      return data;
+    }
+
+    // The tab is hidden or closing: no answer will be read, so the beacon
+    // carries the CSRF token in its body (a beacon sets no headers).
+    function sendNow() {
+      var current = snapshot();
+      if (submitting || (!dirty && current === lastSent) || !navigator.sendBeacon) return;
+      var data = formData();
+      var token = form.querySelector("[name=csrfmiddlewaretoken]");
+      data.append("csrfmiddlewaretoken", token ? token.value : "");
+      if (navigator.sendBeacon(status.dataset.url, data)) {
+        dirty = false;
+        lastSent = current;
+      }
+    }
+
+    function ping() {
+      if (!status.dataset.article) return;
+      post(formData(), report);
     }
 
     function report(answer) {
@@ -101,6 +122,10 @@
     }
 
     window.setInterval(send, INTERVAL_MS);
+    document.addEventListener("visibilitychange", function () {
+      if (document.visibilityState === "hidden") sendNow();
+    });
+    window.addEventListener("pagehide", sendNow);
     window.addEventListener("beforeunload", function (event) {
       if (dirty) {
         event.preventDefault();

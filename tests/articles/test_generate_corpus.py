@@ -1,7 +1,7 @@
 import pytest
 from django.core.management import call_command
 
-from articles.models import Article, ArticleEntity
+from articles.models import Article, ArticleEntity, SearchWord
 from articles.search import search_stories
 from entities.models import Entity
 
@@ -43,6 +43,8 @@ def test_bench_pages_times_every_page(capsys, settings):
         "section page 1",
         "BMW Group page 1",
         "search: phrase",
+        "search: misspelled word",
+        "search: misspelled name",
         "admin: story list",
         "admin: change form",
         "sitemap index",
@@ -51,3 +53,9 @@ def test_bench_pages_times_every_page(capsys, settings):
         line = next(line for line in out.splitlines() if line.startswith(page))
         assert " 200 " in line, line
     assert "Search plan" in out
+
+
+def test_the_corpus_fills_the_lexicon_misspellings_are_corrected_against():
+    call_command("generate_corpus", stories=40, entities=20, seed=3)
+    assert SearchWord.objects.filter(word="electric").exists()
+    assert SearchWord.objects.filter(word="bmw").exists()

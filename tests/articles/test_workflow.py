@@ -306,13 +306,14 @@ def test_an_unknown_workflow_action_is_a_form_error(story, client_as):
 
 
 @pytest.fixture
-def mailbox(mailoutbox, django_capture_on_commit_callbacks):
-    """Run ``step()`` and return the emails sent once its transaction commits."""
+def mailbox(mail_worker, django_capture_on_commit_callbacks):
+    """Run ``step()`` and return the emails the background worker sends once
+    its transaction commits."""
 
     def run(step):
         with django_capture_on_commit_callbacks(execute=True):
             step()
-        return mailoutbox
+        return list(mail_worker())
 
     return run
 
@@ -337,10 +338,16 @@ def test_submitting_emails_the_editors(story, users, mailbox):
         "editor@newsroom.test",
         "night_editor@newsroom.test",
     ]
-    (message,) = mail
-    assert message.subject == ("[The Newsroom] Great Wall talks: submitted for review")
-    assert "journalist submitted for review “Great Wall talks”." in message.body
-    assert reverse("admin:articles_article_change", args=[article.pk]) in message.body
+    # One mail each: nobody's address is shown to the others.
+    assert [message.to for message in mail] == [
+        ["editor@newsroom.test"],
+        ["night_editor@newsroom.test"],
+    ]
+    message = mail[0]
+    assert message.subject == "Ready for review: Great Wall talks"
+    assert "journalist has sent “Great Wall talks” for review." in message.body
+    admin_url = reverse("admin:articles_article_change", args=[article.pk])
+    assert f"https://admin.newsroom.test{admin_url}" in message.body
 
 
 def test_sending_back_emails_the_authors_with_the_comment(story, users, mailbox):
@@ -359,7 +366,7 @@ def test_sending_back_emails_the_authors_with_the_comment(story, users, mailbox)
     )
 
     assert recipients(mail) == ["co_author@newsroom.test", "journalist@newsroom.test"]
-    assert "sent back with requested changes" in mail[0].subject
+    assert mail[0].subject == f"Changes requested: {article.headline}"
     assert "Please get a second source for the plant figures." in mail[0].body
 
 
@@ -370,14 +377,21 @@ def test_scheduling_emails_the_authors_with_the_time(story, users, mailbox, froz
         lambda: perform(article, Action.SCHEDULE, users["editor"], publish_at=when)
     )
     assert recipients(mail) == ["journalist@newsroom.test"]
-    assert "It will appear on 11 June 2025 at 08:00 (BST)." in mail[0].body
+    assert "It goes live on 11 June 2025 at 08:00 (BST)" in mail[0].body
+    assert f"https://news.newsroom.test/stories/{article.slug}/" in mail[0].body
 
 
 def test_publishing_emails_the_authors(story, users, mailbox):
     article = story("in_review")
     mail = mailbox(lambda: perform(article, Action.PUBLISH, users["editor"]))
     assert recipients(mail) == ["journalist@newsroom.test"]
-    assert mail[0].subject.endswith(": published")
+    (message,) = mail
+    assert message.subject == f"Published: {article.headline}"
+    public_url = f"https://news.newsroom.test/stories/{article.slug}/"
+    assert f"Readers can see it now:\n\n{public_url}" in message.body
+    (html, mimetype) = message.alternatives[0]
+    assert mimetype == "text/html"
+    assert f'<a href="{public_url}">' in html
 
 
 def test_withdrawing_emails_nobody(story, users, mailbox):
@@ -402,9 +416,10 @@ def test_nobody_is_emailed_about_their_own_step(story, users, mailbox):
     assert recipients(published) == ["journalist@newsroom.test"]
 
 
-def test_emails_wait_for_the_commit(story, users, mailoutbox):
+def test_emails_wait_for_the_commit(story, users, mailoutbox, mail_worker):
     article = story("in_review")
     perform(article, Action.PUBLISH, users["editor"])
+    mail_worker()
     # The test's transaction never commits, so nobody hears of a step that
     # could still be rolled back.
     assert mailoutbox == []

@@ -66,6 +66,9 @@ class LiveNewsroom:
     url: str
     password: str
     log_path: Path | None = None
+    # The server this run started (None with E2E_SERVER_URL): its shell, its
+    # mail worker and the port its mail goes to.
+    server: NewsroomServer | None = None
 
     def errors_logged(self, lines: int = 60) -> str:
         """The end of the server's log, without its access log lines."""
@@ -92,7 +95,7 @@ def newsroom() -> LiveNewsroom:
     server = NewsroomServer()
     server.start()
     try:
-        yield LiveNewsroom(server.url, server.password, server.log_path)
+        yield LiveNewsroom(server.url, server.password, server.log_path, server)
     finally:
         server.stop()
 

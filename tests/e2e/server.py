@@ -77,6 +77,9 @@ class NewsroomServer:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = self.root / "server.log"
+        # Mail goes to an SMTP server on this port, which the tests of mail
+        # start (tests/e2e/test_desk_everyday.py); sent by run_worker().
+        self.smtp_port = free_port()
         self.process: subprocess.Popen | None = None
         self.env = self._environment()
 
@@ -98,7 +101,10 @@ class NewsroomServer:
             MEDIA_ROOT=str(self.media_root),
             CACHE_DIR=str(self.root / "cache"),
             E2E_STATIC_ROOT=str(self.root / "static"),
-            EMAIL_BACKEND="django.core.mail.backends.console.EmailBackend",
+            EMAIL_URL=f"smtp://127.0.0.1:{self.smtp_port}",
+            EMAIL_TIMEOUT="5",
+            SITE_URL=self.url,
+            ADMIN_BASE_URL=self.url,
             DEMO_PASSWORD=self.password,
             INSTALL_DEMO="1",
             GUNICORN_BIND=f"127.0.0.1:{self.port}",
@@ -117,6 +123,15 @@ class NewsroomServer:
             check=True,
             stdout=subprocess.DEVNULL,
         )
+
+    def shell(self, code: str) -> None:
+        """Run Python in the server's Django (set-up a test needs)."""
+        self.manage("shell", "-c", code)
+
+    def run_worker(self) -> None:
+        """The background worker, as `manage.py db_worker` runs in
+        production, until nothing is ready to send."""
+        self.manage("db_worker", "--queue-name", "*", "--batch", "--interval", "0")
 
     def start(self) -> None:
         try:

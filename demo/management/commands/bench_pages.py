@@ -10,6 +10,7 @@ import logging
 import math
 import statistics
 import time
+from urllib.parse import quote_plus
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -30,6 +31,19 @@ from entities.models import Entity
 from newsroom.text import fold_digraphs
 
 EDITOR = "bench-editor"
+
+
+def misspelt(text: str) -> str:
+    """``text`` as a hurried reader types it: two letters of its longest word
+    swapped ("Brilliance" → "Brillaince")."""
+    words = text.split()
+    longest = max(range(len(words)), key=lambda i: len(words[i]))
+    word = words[longest]
+    if len(word) >= 4:
+        middle = len(word) // 2
+        word = word[: middle - 1] + word[middle] + word[middle - 1] + word[middle + 1 :]
+    words[longest] = word
+    return " ".join(words)
 
 
 def deep_page_url(path: str, stories, page: int) -> tuple[int, str]:
@@ -102,6 +116,17 @@ class Command(BaseCommand):
             ("search: common word", anonymous, "/search/?q=electric"),
             ("search: rare word", anonymous, f"/search/?q={rare_word}"),
             ("search: phrase", anonymous, '/search/?q="joint+venture"'),
+            # Corrected: a word no story uses, and a near miss of a name.
+            (
+                "search: misspelled word",
+                anonymous,
+                f"/search/?q={misspelt(rare_word)}",
+            ),
+            (
+                "search: misspelled name",
+                anonymous,
+                f"/search/?q={quote_plus(misspelt(entity.name))}",
+            ),
             ("latest feed", anonymous, "/feeds/latest/"),
             # Crawlers' pages, a few requests each: they list the whole archive.
             ("sitemap index", anonymous, "/sitemap.xml", 20),

@@ -26,7 +26,7 @@ from django.utils.text import slugify
 from taggit.models import Tag
 
 from articles.models import Author, Section
-from articles.search import CONFIG
+from articles.search import CONFIG, add_words, words_of
 from newsroom.text import fold_digraphs
 
 SECTIONS = ["Automotive", "Business", "Technology", "Markets", "Policy", "Opinion"]
@@ -685,6 +685,11 @@ class Command(BaseCommand):
         ):
             self.set_sequences(table)
         self.check_links()
+        # The lexicon search corrects misspellings against: every word the
+        # stories are written from, as a publish would have added them.
+        add_words(
+            sorted(words_of(" ".join(self.vocabulary), *self.entity_names.values()))
+        )
         self.say("Analysing tables…")
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")

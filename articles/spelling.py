@@ -1,0 +1,184 @@
+"""Search that forgives: what a reader probably meant by a misspelled query.
+
+Only words that no public story uses are corrected, so a correctly spelled
+search is never second-guessed and its results never change. A misspelled
+stretch of the query is matched first against the names and aliases of
+companies, people and brands ("Grate Wall" → "Great Wall", "Krugger" →
+"Krueger"), then word by word against the lexicon of the public stories'
+words (``SearchWord``). Both through PostgreSQL's pg_trgm and its trigram
+indexes; elsewhere (the SQLite demo) nothing is corrected.
+"""
+
+import re
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+
+from django.db import connection
+
+from articles.models import SearchWord
+from articles.search import WORD, search_word, uses_postgres
+from entities.models import Alias, Entity
+
+# At most this many words of a query are looked at.
+MAX_WORDS = 8
+# A name of two or more words must be this close to the stretch it replaces;
+# a single word, pg_trgm's default (0.3).
+NAME_SIMILARITY = 0.4
+WORD_SIMILARITY = 0.3
+LONGEST_NAME = 4
+
+
+@dataclass
+class Suggestion:
+    """The corrected query, and the entities whose names corrected it."""
+
+    query: str
+    entity_ids: list[int] = field(default_factory=list)
+
+
+def _spelled_like(original: str, replacement: str) -> str:
+    """``replacement`` in the capitals the reader used, unless it is a name
+    with capitals of its own ("MINI", "Great Wall")."""
+    if replacement != replacement.lower():
+        return replacement
+    if original.isupper() and len(original) > 1:
+        return replacement.upper()
+    if original[:1].isupper():
+        return replacement.capitalize()
+    return replacement
+
+
+def _corrects(name: str, words: list[str]) -> bool:
+    """Whether ``name`` is a correction of ``words``, word by word: the
+    words stories use stay as they are, each misspelled one is close to the
+    name's word in its place ("Grate Wall" → "Great Wall", not "Great Wall
+    talkz" → "Great Wall Motor")."""
+    parts = [search_word(part) for part in name.split()]
+    keys = [search_word(word) for word in words]
+    if parts == keys or len(parts) != len(keys):
+        return False
+    return all(
+        part == key or SequenceMatcher(None, part, key).ratio() >= 0.6
+        for part, key in zip(parts, keys, strict=True)
+    )
+
+
+def unknown_words(words: list[str]) -> dict[str, str | None]:
+    """The lexicon's forms of ``words`` that no public story uses, each with
+    the lexicon's closest word (or None). One query."""
+    keys = sorted({search_word(word) for word in words})
+    table = SearchWord._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            SELECT q.w, (
+                SELECT s.word FROM {table} s
+                WHERE s.word %% q.w AND similarity(s.word, q.w) >= %s
+                ORDER BY similarity(s.word, q.w) DESC, s.word LIMIT 1
+            )
+            FROM unnest(%s::text[]) AS q(w)
+            WHERE NOT EXISTS (SELECT 1 FROM {table} k WHERE k.word = q.w)
+            """,
+            [WORD_SIMILARITY, keys],
+        )
+        return dict(cursor.fetchall())
+
+
+def closest_names(stretches: list[str]) -> dict[str, tuple[str, int, float]]:
+    """For each stretch of words, the closest name or alias of an entity of
+    as many words: (name, entity id, similarity). One query; how close is
+    close enough is the caller's to say."""
+    entities, aliases = Entity._meta.db_table, Alias._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            SELECT q.s, best.name, best.entity_id, similarity(best.name, q.s)
+            FROM unnest(%s::text[], %s::int[]) AS q(s, n)
+            CROSS JOIN LATERAL (
+                SELECT name, entity_id FROM (
+                    SELECT name, id AS entity_id FROM {entities}
+                    UNION ALL
+                    SELECT name, entity_id FROM {aliases}
+                ) AS names
+                -- A name replaces as many words as it has.
+                WHERE cardinality(string_to_array(trim(name), ' ')) = q.n
+                -- Nearest first, along the GiST trigram indexes.
+                ORDER BY name <-> q.s
+                LIMIT 1
+            ) AS best
+            """,
+            [stretches, [len(stretch.split()) for stretch in stretches]],
+        )
+        return {
+            stretch: (name, entity_id, similarity)
+            for stretch, name, entity_id, similarity in cursor.fetchall()
+        }
+
+
+def suggest(query: str) -> Suggestion | None:
+    """What the reader probably meant, or None when every word of ``query``
+    is in some public story (or nothing close was found). One query when
+    every word is known, two otherwise."""
+    if not uses_postgres():
+        return None
+    tokens = re.split(r"(\w+)", query)
+    # Positions in ``tokens`` of the words that may be corrected.
+    places = [i for i, token in enumerate(tokens) if WORD.fullmatch(token)][:MAX_WORDS]
+    if not places:
+        return None
+    unknown = unknown_words([tokens[i] for i in places])
+    if not unknown:
+        return None
+    is_unknown = [search_word(tokens[i]) in unknown for i in places]
+
+    # Stretches of up to LONGEST_NAME neighbouring words with a misspelled
+    # one among them, matched against every name and alias at once.
+    stretches = {}
+    for start in range(len(places)):
+        for end in range(start + 1, min(start + LONGEST_NAME, len(places)) + 1):
+            if any(is_unknown[start:end]):
+                words = [tokens[i] for i in places[start:end]]
+                stretches[(start, end)] = " ".join(words)
+    names = closest_names(sorted(set(stretches.values())))
+
+    replaced = {}  # place index → replacement (None: dropped, in a name)
+    entity_ids = []
+    covered = set()
+    # Longest stretches first, then the closest.
+    ranked = sorted(
+        (
+            (end - start, names[text][2], start, end)
+            for (start, end), text in stretches.items()
+            if text in names
+        ),
+        reverse=True,
+    )
+    for length, similarity, start, end in ranked:
+        threshold = NAME_SIMILARITY if length > 1 else WORD_SIMILARITY
+        span = set(range(start, end))
+        if similarity < threshold or span & covered:
+            continue
+        name, entity_id, _ = names[stretches[(start, end)]]
+        if not _corrects(name, [tokens[i] for i in places[start:end]]):
+            continue
+        covered |= span
+        replaced[start] = name
+        replaced.update(dict.fromkeys(range(start + 1, end)))
+        entity_ids.append(entity_id)
+    for n, place in enumerate(places):
+        if n in covered or not is_unknown[n]:
+            continue
+        closest = unknown[search_word(tokens[place])]
+        if closest:
+            replaced[n] = _spelled_like(tokens[place], closest)
+    if not replaced:
+        return None
+
+    corrected = list(tokens)
+    for n, replacement in replaced.items():
+        corrected[places[n]] = replacement
+    # Words folded into a name take their following space with them.
+    for n in sorted(n for n, r in replaced.items() if r is None):
+        corrected[places[n] - 1] = ""  # the separator before the word
+    text = re.sub(r"\s+", " ", "".join(t for t in corrected if t is not None)).strip()
+    return Suggestion(query=text, entity_ids=list(dict.fromkeys(entity_ids)))
