@@ -3,6 +3,7 @@ and the admin lists of keys, endpoints and deliveries."""
 
 import pytest
 import yaml
+from django.conf import settings
 from django.urls import reverse
 
 from api.models import ApiKey, WebhookDelivery, WebhookEndpoint
@@ -16,7 +17,7 @@ def test_the_api_page_shows_curl_examples_that_work(api_client, story):
     page = api_client.get("/api/")
     assert page.status_code == 200
     html = page.content.decode()
-    assert "curl http://127.0.0.1:8000/api/v1/stories/" in html
+    assert f"curl {settings.SITE_URL}/api/v1/stories/" in html
     assert f"/api/v1/stories/{published.slug}/" in html
     assert "?entity=bmw-group" in html
     assert 'href="/static/css/api.css"' in html
@@ -63,7 +64,7 @@ def test_the_openapi_description(api_client):
 
 def test_the_root_lists_the_endpoints(api_client):
     root = api_client.get(reverse("api:root")).json()
-    assert root["stories"] == "http://127.0.0.1:8000/api/v1/stories/"
+    assert root["stories"] == f"{settings.SITE_URL}/api/v1/stories/"
     assert set(root) >= {"companies", "people", "brands", "sections", "tags", "authors"}
 
 
