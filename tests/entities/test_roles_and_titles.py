@@ -168,6 +168,45 @@ def test_no_warning_for_a_title_held_then_in_another_role(demo_entities):
     assert warnings_for("CEO Harald Krueger", datetime.date(2020, 1, 6)) == []
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Former BMW CEO Harald Krueger said talks went well.",
+        "Former BMW Group chairman Harald Krüger said so.",
+        "Ex-BMW CEO Krueger said so.",
+        "The ex-CEO of BMW, Harald Krueger, said so.",
+        "Then-CEO Harald Krueger signed the deal.",
+        "One-time BMW chairman Harald Krueger said so.",
+        "Krueger, then BMW's chief executive, said so.",
+        "Harald Krueger, who was BMW's chief executive, said so.",
+        "Harald Krueger, who had been BMW's chairman, said so.",
+        "Harald Krueger, BMW's former chief executive, said so.",
+        "Harald Krueger, BMW's chief executive until 2019, said so.",
+        "Harald Krueger, who stepped down as BMW's chairman, said so.",
+    ],
+)
+def test_a_title_given_as_past_is_not_stale(demo_entities, text):
+    assert warnings_for(text, datetime.date(2020, 1, 6)) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Harald Krueger, who is BMW's chief executive, said so.",
+        "Harald Krueger, BMW's chief executive since 2015, said so.",
+        # A past marker qualifies its own title only.
+        "Former BMW CEO Harald Krueger met investors. BMW CEO Harald Krueger "
+        "said talks went well.",
+        "The former Ford chairman said BMW CEO Harald Krueger was wrong.",
+        # "then" in another clause says nothing of this title.
+        "Sales rose, then fell. BMW CEO Harald Krueger said so.",
+    ],
+)
+def test_a_title_given_as_present_is_still_stale(demo_entities, text):
+    [warning] = warnings_for(text, datetime.date(2020, 1, 6))
+    assert "for Harald Krueger: that role at BMW Group ran from 13 May 2015" in warning
+
+
 def test_the_story_form_shows_stale_titles(client_as, story, demo_entities):
     editor = client_as("editor")
     body = "<p>BMW CEO Harald Krueger said the talks were going well.</p>"
