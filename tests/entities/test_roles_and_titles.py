@@ -265,3 +265,36 @@ def test_a_title_still_held_elsewhere_is_not_stale_whatever_its_accents(db):
     )
     text = f"Le Président {person.name} a parlé."
     assert warnings_for(text, datetime.date(2020, 1, 6)) == []
+
+
+
+def panel(client, headline, body=""):
+    response = client.post(
+        reverse("admin:articles_article_mentions"),
+        {"headline": headline, "dek": "", "body": body},
+    )
+    data = response.json()
+    found = {
+        m["entities"][0]["name"]: (m["words"], m["reasons"])
+        for m in data["mentions"]
+        if not m["ambiguous"]
+    }
+    return found, data["warnings"]
+
+
+def test_the_live_panel_reads_the_sentence(client_as, demo_entities):
+    """A former chief is no stale title, and "Mini" in running text is the
+    demo's MINI where the story says so, with the reason on the panel."""
+    client = client_as("author")
+    found, warnings = panel(
+        client,
+        "Former BMW CEO Harald Krueger buys the new Mini",
+        "<p>A mini heatwave did not stop him.</p>",
+    )
+    assert warnings == []
+    assert found["MINI"] == (["Mini"], ["“Mini” for MINI: story names BMW Group"])
+    # The demo gives MINI its models as context words.
+    found, _ = panel(client, "A Mini Cooper for the weekend")
+    assert found == {"MINI": (["Mini"], ["“Mini” for MINI: words near it: Cooper"])}
+    found, _ = panel(client, "A Mini heatwave for the weekend")
+    assert found == {}
