@@ -267,7 +267,6 @@ def test_a_title_still_held_elsewhere_is_not_stale_whatever_its_accents(db):
     assert warnings_for(text, datetime.date(2020, 1, 6)) == []
 
 
-
 def panel(client, headline, body=""):
     response = client.post(
         reverse("admin:articles_article_mentions"),
