@@ -150,7 +150,14 @@ BRANDS = [
         "name": "MINI",
         # No aliases on purpose: "mini" in lower case is an ordinary word, and
         # an alias such as "Mini" would make detection flag it everywhere.
+        # "Mini" in running text is still found, as the Title Case of a name
+        # in capitals, where the story gives evidence: these context words,
+        # BMW Group named, or the cars in the plural ("Minis").
         "aliases": [],
+        "context_words": (
+            "Cooper, Countryman, Aceman, Clubman, John Cooper Works, hatchback, "
+            "Oxford, Cowley"
+        ),
         "owner": "bmw-group",
         "country": "United Kingdom",
         "founded": 1959,

@@ -12,6 +12,8 @@ reason in its docstring's first line:
 - case: lower-case running text is no name; case-sensitive names match only
   as written; a name that is also a word needs support at a sentence start
   or in a Title Case headline, and the story to be the desk's copy anywhere;
+  a name in capitals written in Title Case ("Mini") needs the story's
+  evidence for that entity wherever it stands;
 - people: a short name alone after the full name, or where it is unique and
   supported; never when it is part of someone else's full name;
 - namesakes: candidates scored on what the story names (the entity itself,
@@ -43,6 +45,8 @@ from entities.detection_rules import (
     plural_suffix,
     summed_up,
     title_case_line,
+    title_cased_capitals,
+    title_cased_compound,
     undigraph,
     weigh,
     whole_word,
@@ -70,6 +74,7 @@ class Pattern:
     wordlike: bool = False  # also an ordinary word ("Tank", "Brilliance")
     role: str = NAME
     plural_ok: bool = False  # "Teslas", "BYDs": a make's cars
+    title_cased: bool = False  # "Mini" for MINI: only on the story's evidence
 
     @property
     def excludes(self) -> bool:
@@ -161,6 +166,19 @@ class MentionIndex:
             digraphed = lower_aligned(fold_accents(text.translate(_DIGRAPHS)))
             for key in {lower, undigraph(lower), digraphed}:
                 yield key, pattern
+        title_cased = not term.is_person_name and title_cased_capitals(folded)
+        if title_cased:
+            yield (
+                lower,
+                Pattern(
+                    term.entity_id,
+                    title_cased,
+                    cased=True,
+                    wordlike=True,
+                    plural_ok=plural_ok,
+                    title_cased=True,
+                ),
+            )
         words = text.split()
         if not term.is_person_name or len(words) < 2:
             return
@@ -225,15 +243,26 @@ class MentionIndex:
             span = text[start : end + 1]
             names, surnames, first_words = set(), set(), set()
             excludes = wordlike = plain = False
+            # Matched as the Title Case of a name in capitals ("Mini"), and
+            # as nothing else.
+            derived = direct = False
             for group in spellings:
                 if group.excludes:
                     excludes = not plural
                     continue
                 if plural and not group.plural_names:
                     continue
+                if (
+                    group.title_cased
+                    and not plural
+                    and title_cased_compound(text, end + 1)
+                ):
+                    continue
                 if exact_capitals(span, group.spelling) or (
                     not group.cased and capitals_kept(span, group.spelling)
                 ):
+                    derived |= group.title_cased
+                    direct |= not group.title_cased
                     if plural:
                         names |= group.plural_names
                     else:
@@ -246,7 +275,10 @@ class MentionIndex:
                     lowercase_keys.add(span)
             if excludes or names or surnames or first_words:
                 hit = (start, end + 1 + plural, end + 1, names, surnames, first_words)
-                found.append((*hit, excludes, wordlike, plain, unique, plural))
+                title_cased = derived and not direct
+                found.append(
+                    (*hit, excludes, wordlike, plain, unique, plural, title_cased)
+                )
         return found, lowercase_keys
 
     def _occurrences(self, chosen, original, text, lower, lowercase_keys):
@@ -273,7 +305,7 @@ class MentionIndex:
 
         for hit in chosen:
             start, stop, end, names, surnames, first_words, excludes = hit[:7]
-            wordlike, plain, unique, plural = hit[7:]
+            wordlike, plain, unique, plural, title_cased = hit[7:]
             if excludes:
                 continue
             key = lower[start:end]
@@ -301,11 +333,11 @@ class MentionIndex:
                 original[start:end],
                 key,
                 entity_ids,
-                wordlike and weak_position(start, key),
+                title_cased or (wordlike and weak_position(start, key)),
                 plural,
             )
             occ.full_name_earlier, occ.bare = full_name_earlier, bare
-            occ.wordlike = wordlike
+            occ.wordlike, occ.title_cased = wordlike, title_cased
             occurrences.append(occ)
         return occurrences, other_bearers
 
@@ -367,6 +399,7 @@ class Spelling:
     cased: bool
     wordlike: bool
     excludes: bool
+    title_cased: bool
     names: frozenset[int]
     plural_names: frozenset[int]
     surnames: frozenset[int]
@@ -384,6 +417,7 @@ def _by_spelling(patterns) -> tuple[Spelling, ...]:
                 p.cased,
                 p.wordlike,
                 p.excludes,
+                p.title_cased,
                 names=ids if p.role == NAME else none,
                 plural_names=ids if p.role == NAME and p.plural_ok else none,
                 surnames=ids if p.role == SURNAME else none,
@@ -392,7 +426,7 @@ def _by_spelling(patterns) -> tuple[Spelling, ...]:
         )
     groups = defaultdict(list)
     for p in patterns:
-        groups[(p.spelling, p.cased, p.wordlike, p.excludes)].append(p)
+        groups[(p.spelling, p.cased, p.wordlike, p.excludes, p.title_cased)].append(p)
     return tuple(
         Spelling(
             *group,

@@ -95,6 +95,26 @@ def exact_capitals(span: str, spelling: str) -> bool:
     return span == spelling
 
 
+# A name in capitals shorter than this has no Title Case spelling: "It",
+# "Gm" and "On" are words, never a brand.
+TITLE_CASED_LETTERS = 3
+
+
+def title_cased_capitals(name: str) -> str:
+    """A name in capitals written in Title Case ("Mini" for MINI) is a
+    candidate the story's evidence must carry; "" where there is none."""
+    letters = sum(c.isalpha() for c in name)
+    if not is_cased_name(name) or letters < TITLE_CASED_LETTERS:
+        return ""
+    return name.title()
+
+
+def title_cased_compound(text: str, stop: int) -> bool:
+    """A Title Case spelling joined by a hyphen is a word of its own
+    ("Mini-Budget", "Mini-Series"), never the brand in capitals."""
+    return text[stop : stop + 1] == "-" and text[stop + 1 : stop + 2].isalpha()
+
+
 def written_in_capitals(pattern: Pattern | Spelling) -> bool:
     """A name in capitals (MINI, GWM) is a name even where "mini" is a word."""
     return pattern.cased and not pattern.wordlike
@@ -234,6 +254,7 @@ class Occurrence:
         "reasons",
         "start",
         "stop",
+        "title_cased",
         "weak",
         "word",
         "wordlike",
@@ -249,6 +270,9 @@ class Occurrence:
         self.wordlike = False
         self.full_name_earlier: set[int] = set()
         self.bare: set[int] = set()  # a unique surname, full name not given
+        # A name in capitals written in Title Case ("Mini"): weak wherever it
+        # stands, so only the story's evidence for the entity carries it.
+        self.title_cased = False
         self.reasons: tuple = ()  # once decided: (head, [(label, items)])
 
     @property
@@ -349,6 +373,8 @@ def weigh(info_of, occ, words, section, plain, supported, tentative, other_beare
         head = f"chosen over {others}"
     elif occ.bare:
         head = f"“{occ.word}” alone"
+    elif occ.title_cased:
+        head = f"“{occ.word}” for {info_of(best).name}"
     elif " " in occ.word.strip():
         head = f"“{occ.word}” are also ordinary words"
     else:

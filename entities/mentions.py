@@ -223,26 +223,80 @@ def stale_titles(text: str, mentions: list[Mention], on: datetime.date) -> list[
 
 
 def _title_near(text: str, name: str, title: str) -> bool:
+    """Whether ``title`` describes ``name`` somewhere in ``text`` as a title
+    held now: an occurrence marked as past ("former", "then", "who was")
+    describes an earlier role, and is no stale title."""
     start = text.find(name)
     while start != -1:
-        before = text[max(0, start - TITLE_WINDOW_BEFORE) : start]
-        after = text[start + len(name) : start + len(name) + TITLE_WINDOW_AFTER]
-        if _has_words(before, title) or _has_words(after, title):
-            return True
+        stop = start + len(name)
+        window_start = max(0, start - TITLE_WINDOW_BEFORE)
+        for at in _word_places(text[window_start:start], title):
+            at += window_start
+            if not _past_marked(text, at, at + len(title), start, stop):
+                return True
+        for at in _word_places(text[stop : stop + TITLE_WINDOW_AFTER], title):
+            at += stop
+            if not _past_marked(text, at, at + len(title), start, stop):
+                return True
         start = text.find(name, start + 1)
     return False
 
 
-def _has_words(text: str, words: str) -> bool:
+def _word_places(text: str, words: str):
+    """Where ``words`` stand as whole words in ``text``."""
     at = text.find(words)
     while at != -1:
         end = at + len(words)
         if (at == 0 or not text[at - 1].isalnum()) and (
             end == len(text) or not text[end].isalnum()
         ):
-            return True
+            yield at
         at = text.find(words, at + 1)
-    return False
+
+
+# Words that put a title in the past: "former BMW CEO", "ex-BMW chief",
+# "Krueger, then BMW's chief executive", "who was", "who had been", "who
+# served as". A word ending in "-" is a prefix ("ex-BMW", "then-CEO").
+PAST_MARKERS = frozenset(
+    "former formerly erstwhile onetime one-time then previous previously late "
+    "ex- then- former- one-time- was were had served stepped resigned retired "
+    "quit left ousted".split()
+)
+# How many words just before a title may mark it ("former BMW Group CEO").
+PAST_LEAD_WORDS, PAST_LEAD_REACH = 3, 40
+# Words just after a title that end it: "chief executive until 2019".
+PAST_AFTER = frozenset("until till".split())
+_TOKEN = re.compile(r"[\w'’]+(?:-[\w'’]+)*-?")
+_CLAUSE_BREAK = re.compile(r"[.;:!?()\n\"“”—–]")
+
+
+def _past_marked(
+    text: str, title_start: int, title_stop: int, name_start: int, name_stop: int
+) -> bool:
+    """A past marker between the title and the name, just before the title
+    or just after it qualifies that occurrence of the title: "Former BMW
+    CEO Harald Krueger", "Krueger, then BMW's chief executive"."""
+    # Only the clause of the title counts: "Krueger was there. BMW's CEO…".
+    if title_stop <= name_start:
+        between = _CLAUSE_BREAK.split(text[title_stop:name_start])[0]
+    else:
+        between = _CLAUSE_BREAK.split(text[name_stop:title_start])[-1]
+    lead = text[max(0, title_start - PAST_LEAD_REACH) : title_start]
+    if title_start > PAST_LEAD_REACH:
+        lead = lead.partition(" ")[2]  # the reach may cut a word in two
+    lead = _CLAUSE_BREAK.split(lead)[-1]
+    lead_words = _TOKEN.findall(lead)[-PAST_LEAD_WORDS:]
+    after = _CLAUSE_BREAK.split(text[title_stop : title_stop + 20])[0]
+    return any(_past_word(w) for w in _TOKEN.findall(between) + lead_words) or bool(
+        set(_TOKEN.findall(after)[:1]) & PAST_AFTER
+    )
+
+
+def _past_word(word: str) -> bool:
+    if word in PAST_MARKERS:
+        return True
+    prefix = word.split("-", 1)[0] + "-"
+    return "-" in word and prefix in PAST_MARKERS
 
 
 def _span(role: Role) -> str:

@@ -199,6 +199,52 @@ def test_on_the_beat():
     ]
 
 
+# A name in capitals written in Title Case ("Mini" for MINI).
+
+MINI = (1, "brand", ["MINI"], {"related": [3], "context": ["cooper"]})
+BMW_OWNER = (3, "company", ["BMW Group"], {"related": [1]})
+TITLE_CASED = index_of(MINI, BMW_OWNER, TOYOTA)
+
+
+def test_title_cased_capitals():
+    """ "Mini" in running text is MINI where the story says so."""
+    assert found(TITLE_CASED, "A Mini Cooper for sale.") == {(1,): (1, ["Mini"])}
+    assert reasons(TITLE_CASED, "A Mini Cooper for sale.")[(1,)] == [
+        "“Mini” for MINI: words near it: Cooper"
+    ]
+    # The owner named, at a sentence start too; the cars in the plural.
+    assert found(TITLE_CASED, "Mini is selling well, BMW Group said.")[(1,)] == (
+        1,
+        ["Mini"],
+    )
+    assert found(TITLE_CASED, "Used Minis hold their value.") == {(1,): (1, ["Mini"])}
+    # Never in lower case, and never on the story's beat alone: a story
+    # that names Toyota is not evidence for a "Mini marathon".
+    assert found(TITLE_CASED, "A mini Cooper-style heatwave.") == {}
+    assert found(TITLE_CASED, "Toyota staff ran a Mini marathon.") == {
+        (9,): (1, ["Toyota"])
+    }
+    # Two letters in capitals have no Title Case reading: "It" is a word.
+    it = index_of((1, "company", ["IT"], {"context": ["software"]}))
+    assert found(it, "The software house said: It works.") == {}
+
+
+def test_a_title_case_alias_of_its_own_keeps_its_rules():
+    index = index_of((1, "brand", ["MINI", "=Mini"], {}), TOYOTA)
+    assert found(index, "Toyota staff ran a Mini marathon.")[(1,)] == (1, ["Mini"])
+
+
+def test_title_cased_compound():
+    """ "Mini-Budget" is a word of its own, whoever the story names."""
+    assert found(TITLE_CASED, "BMW Group and the Mini-Budget.") == {
+        (3,): (1, ["BMW Group"])
+    }
+    assert found(TITLE_CASED, "BMW Group and the MINI-badged car.") == {
+        (3,): (1, ["BMW Group"]),
+        (1,): (1, ["MINI"]),
+    }
+
+
 # People.
 
 

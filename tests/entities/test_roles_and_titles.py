@@ -168,6 +168,45 @@ def test_no_warning_for_a_title_held_then_in_another_role(demo_entities):
     assert warnings_for("CEO Harald Krueger", datetime.date(2020, 1, 6)) == []
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Former BMW CEO Harald Krueger said talks went well.",
+        "Former BMW Group chairman Harald Krüger said so.",
+        "Ex-BMW CEO Krueger said so.",
+        "The ex-CEO of BMW, Harald Krueger, said so.",
+        "Then-CEO Harald Krueger signed the deal.",
+        "One-time BMW chairman Harald Krueger said so.",
+        "Krueger, then BMW's chief executive, said so.",
+        "Harald Krueger, who was BMW's chief executive, said so.",
+        "Harald Krueger, who had been BMW's chairman, said so.",
+        "Harald Krueger, BMW's former chief executive, said so.",
+        "Harald Krueger, BMW's chief executive until 2019, said so.",
+        "Harald Krueger, who stepped down as BMW's chairman, said so.",
+    ],
+)
+def test_a_title_given_as_past_is_not_stale(demo_entities, text):
+    assert warnings_for(text, datetime.date(2020, 1, 6)) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Harald Krueger, who is BMW's chief executive, said so.",
+        "Harald Krueger, BMW's chief executive since 2015, said so.",
+        # A past marker qualifies its own title only.
+        "Former BMW CEO Harald Krueger met investors. BMW CEO Harald Krueger "
+        "said talks went well.",
+        "The former Ford chairman said BMW CEO Harald Krueger was wrong.",
+        # "then" in another clause says nothing of this title.
+        "Sales rose, then fell. BMW CEO Harald Krueger said so.",
+    ],
+)
+def test_a_title_given_as_present_is_still_stale(demo_entities, text):
+    [warning] = warnings_for(text, datetime.date(2020, 1, 6))
+    assert "for Harald Krueger: that role at BMW Group ran from 13 May 2015" in warning
+
+
 def test_the_story_form_shows_stale_titles(client_as, story, demo_entities):
     editor = client_as("editor")
     body = "<p>BMW CEO Harald Krueger said the talks were going well.</p>"
@@ -226,3 +265,35 @@ def test_a_title_still_held_elsewhere_is_not_stale_whatever_its_accents(db):
     )
     text = f"Le Président {person.name} a parlé."
     assert warnings_for(text, datetime.date(2020, 1, 6)) == []
+
+
+def panel(client, headline, body=""):
+    response = client.post(
+        reverse("admin:articles_article_mentions"),
+        {"headline": headline, "dek": "", "body": body},
+    )
+    data = response.json()
+    found = {
+        m["entities"][0]["name"]: (m["words"], m["reasons"])
+        for m in data["mentions"]
+        if not m["ambiguous"]
+    }
+    return found, data["warnings"]
+
+
+def test_the_live_panel_reads_the_sentence(client_as, demo_entities):
+    """A former chief is no stale title, and "Mini" in running text is the
+    demo's MINI where the story says so, with the reason on the panel."""
+    client = client_as("author")
+    found, warnings = panel(
+        client,
+        "Former BMW CEO Harald Krueger buys the new Mini",
+        "<p>A mini heatwave did not stop him.</p>",
+    )
+    assert warnings == []
+    assert found["MINI"] == (["Mini"], ["“Mini” for MINI: story names BMW Group"])
+    # The demo gives MINI its models as context words.
+    found, _ = panel(client, "A Mini Cooper for the weekend")
+    assert found == {"MINI": (["Mini"], ["“Mini” for MINI: words near it: Cooper"])}
+    found, _ = panel(client, "A Mini heatwave for the weekend")
+    assert found == {}

@@ -57,6 +57,10 @@ class Command(BaseCommand):
             name = f"{make_name(rng, rng.randint(1, 2))} {rng.choice(SUFFIXES)}"
             if person:
                 name = f"{make_name(rng, 1)} {make_name(rng, 1)}"
+            elif pk % 25 == 7:
+                # One in 25 companies and brands is written in capitals
+                # (MINI, GWM), which stories also write in Title Case.
+                name = make_name(rng, 1).upper()
             names.append(name)
             # One in ten names is also an ordinary word: case-sensitive.
             terms.append(
@@ -92,7 +96,10 @@ class Command(BaseCommand):
         story_words = []
         while len(story_words) < words:
             if rng.random() < 0.02:
-                story_words.extend(rng.choice(names).split())
+                name = rng.choice(names)
+                if name.isupper() and len(story_words) % 2:
+                    name = name.title()  # "Mini" for MINI
+                story_words.extend(name.split())
             else:
                 story_words.append(rng.choice(FILLER))
             if rng.random() < 0.07:
