@@ -136,7 +136,9 @@ def test_a_misspelled_search_finds_the_seed_story(
         f"Showing results for {meant}"
     )
     expect(reader.get_by_role("link", name=SEED_HEADLINE)).to_be_visible()
-    expect(reader.locator(".entity-card").filter(has_text=card)).to_be_visible()
+    expect(
+        reader.locator(".entity-card__name").get_by_role("link", name=card, exact=True)
+    ).to_be_visible()
     if typed == "Brillaince":
         at_widths(reader, "desk-search-misspelled", screenshots)
         # The reader's own words, if they meant them.
