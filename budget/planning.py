@@ -23,13 +23,14 @@ from dataclasses import dataclass
 import reversion
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import linebreaks
 
 from articles.models import Article, ArticleEntity, Author, Byline
 from budget.models import BudgetChange, BudgetItem, describe_people, describe_slot
+from newsroom.mail import Mail, queue_mail
 
 logger = logging.getLogger(__name__)
 Status = BudgetItem.Status
@@ -419,17 +420,18 @@ def _pitch_message(item, actor) -> Message:
 
 
 def send(messages: list[Message]) -> None:
-    """Send after commit; one failing message neither stops the others nor
-    reaches the person who made the change."""
-    for message in messages:
-        if not message.to:
-            continue
-        try:
-            send_mail(
+    """Hand the messages to the mail worker (newsroom.mail), one mail per
+    person, once the change has committed: a mail server that is down
+    delays them and never undoes or slows the change."""
+    queue_mail(
+        [
+            Mail(
+                to=address,
                 subject=message.subject,
-                message=message.body,
-                from_email=None,
-                recipient_list=list(message.to),
+                text=message.body,
+                html=linebreaks(message.body, autoescape=True),
             )
-        except Exception:
-            logger.exception("Budget email %r could not be sent", message.subject)
+            for message in messages
+            for address in message.to
+        ]
+    )

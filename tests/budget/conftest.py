@@ -10,13 +10,14 @@ TOMORROW = NOW.date() + datetime.timedelta(days=1)
 
 
 @pytest.fixture
-def mailbox(mailoutbox, django_capture_on_commit_callbacks):
-    """Run ``step()`` and return the emails sent once its transaction commits."""
+def mailbox(mail_worker, django_capture_on_commit_callbacks):
+    """Run ``step()`` and return the emails the mail worker sends once its
+    transaction commits."""
 
     def run(step):
         with django_capture_on_commit_callbacks(execute=True):
             step()
-        return mailoutbox
+        return mail_worker()
 
     return run
 
