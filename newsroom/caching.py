@@ -23,11 +23,13 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.signals import request_finished, request_started
+from django.core.exceptions import DisallowedHost
+from django.core.signals import request_finished, request_started, setting_changed
 from django.db import connections, router, transaction
 from django.db.models import F, Subquery
 from django.db.models.functions import Least
 from django.dispatch import receiver
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 
@@ -291,7 +293,34 @@ def cacheable_request(request) -> bool:
         return False
     if request.path.startswith(UNCACHED_PREFIXES):
         return False
-    return not wants_fresh(request)
+    return not wants_fresh(request) and known_host(request)
+
+
+# What request.get_host() reads, and the hosts it accepted: each Host is
+# checked against ALLOWED_HOSTS once per worker (a few hundred kept at most).
+HOST_HEADERS = ("HTTP_X_FORWARDED_HOST", "HTTP_HOST", "SERVER_NAME", "SERVER_PORT")
+_known_hosts = set()
+
+
+def known_host(request) -> bool:
+    """Whether Django would answer this Host at all: a cached page is never
+    the answer to a request Django would refuse with a 400."""
+    host = tuple(request.META.get(name) for name in HOST_HEADERS)
+    if host in _known_hosts:
+        return True
+    try:
+        request.get_host()
+    except DisallowedHost:
+        return False
+    if len(_known_hosts) < 256:
+        _known_hosts.add(host)
+    return True
+
+
+@receiver(setting_changed)
+def _forget_known_hosts(setting, **kwargs):
+    if setting in ("ALLOWED_HOSTS", "USE_X_FORWARDED_HOST", "USE_X_FORWARDED_PORT"):
+        _known_hosts.clear()
 
 
 def cacheable_response(response) -> bool:
@@ -305,6 +334,57 @@ def cacheable_response(response) -> bool:
     )
 
 
+# Where the page door (newsroom.page_door) leaves what it read from the cache
+# for a page it did not answer, so that the middleware does not read it again.
+LOOKUP_ENVIRON_KEY = "newsroom.page_lookup"
+
+
+def look_up(request):
+    """(key, generation, page or None): the page and the generation's copy
+    read in one round trip; the page only if it is of this generation. A
+    page is kept as plain values (generation, stored at, status, headers,
+    body), not as a pickled response: a hit unpickles a tuple of strings."""
+    looked_up = request.META.pop(LOOKUP_ENVIRON_KEY, None)
+    if looked_up is not None:
+        memo = _this_request.get()
+        if memo is not None:
+            memo["number"] = looked_up[1]
+        return looked_up
+    key = _key(request)
+    found = cache.get_many([GENERATION_KEY, key])
+    generation = _generation(found)
+    page = found.get(key)
+    if page is None or len(page) != 5 or page[0] != generation:
+        page = None
+    return key, generation, page
+
+
+def stored(generation: int, response) -> tuple:
+    return (
+        generation,
+        time.time(),
+        response.status_code,
+        tuple(response.items()),
+        response.content,
+    )
+
+
+def hit_response(request, page):
+    """The stored page as the reader gets it: a 304 if their copy is
+    current, its age for the caches on the way."""
+    _, stored_at, status, headers, content = page
+    response = HttpResponse(content, status=status, headers=dict(headers))
+    # The ETag was made when the page was stored: a browser that has the
+    # page gets a 304 without its body being hashed again.
+    response = get_conditional_response(
+        request, etag=response.get("ETag"), response=response
+    )
+    response["X-Cache"] = "HIT"
+    # A CDN subtracts the time already spent here from max-age.
+    response["Age"] = str(max(0, int(time.time() - stored_at)))
+    return response
+
+
 class PublicPageCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -315,33 +395,20 @@ class PublicPageCacheMiddleware:
             if request.method in ("GET", "HEAD") and "Cache-Control" not in response:
                 patch_cache_control(response, private=True, no_cache=True)
             return response
-        key = _key(request)
         try:
-            # The page and the generation's copy in one round trip.
-            found = cache.get_many([GENERATION_KEY, key])
-            generation = _generation(found)
+            key, generation, page = look_up(request)
         except Exception:
             logger.warning("Page cache unavailable: serving %s uncached", request.path)
             return self.public(request, self.get_response(request))
-        cached = found.get(key)
-        if cached is not None and cached[0] == generation:
-            _, stored_at, response = cached
-            # The ETag was made when the page was stored: a browser that has
-            # the page gets a 304 without its body being hashed again.
-            response = get_conditional_response(
-                request, etag=response.get("ETag"), response=response
-            )
-            response["X-Cache"] = "HIT"
-            # A CDN subtracts the time already spent here from max-age.
-            response["Age"] = str(max(0, int(time.time() - stored_at)))
-            return response
+        if page is not None:
+            return hit_response(request, page)
         response = self.get_response(request)
         if cacheable_response(response):
             response = self.public(request, response)
             if hasattr(response, "render") and callable(response.render):
                 response.render()
             try:
-                cache.set(key, (generation, time.time(), response), page_ttl())
+                cache.set(key, stored(generation, response), page_ttl())
             except Exception:
                 logger.warning("Page cache unavailable: not storing %s", request.path)
             response["X-Cache"] = "MISS"

@@ -52,28 +52,39 @@ class RequestLogMiddleware:
 
     def __call__(self, request):
         started = time.perf_counter()
-        # From META: request.headers parses every header to answer one.
-        incoming = request.META.get("HTTP_X_REQUEST_ID", "")
-        request.request_id = (
-            incoming if ACCEPTABLE_REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
-        )
+        identify(request)
         response = self.get_response(request)
-        response[REQUEST_ID_HEADER] = request.request_id
-        if request_log.isEnabledFor(logging.INFO):
-            request_log.info(
-                "request",
-                extra={
-                    "fields": {
-                        "method": request.method,
-                        "path": request.path,
-                        "status": response.status_code,
-                        "duration_ms": round((time.perf_counter() - started) * 1000, 1),
-                        "request_id": request.request_id,
-                        "cache": response.get("X-Cache", ""),
-                    }
-                },
-            )
+        log_request(request, response, started)
         return response
+
+
+def identify(request) -> None:
+    """The request's id: the proxy's, when it looks like one."""
+    # From META: request.headers parses every header to answer one.
+    incoming = request.META.get("HTTP_X_REQUEST_ID", "")
+    request.request_id = (
+        incoming if ACCEPTABLE_REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
+    )
+
+
+def log_request(request, response, started: float) -> None:
+    """The response carries the request's id; the log has its line. Also
+    called by the page door (newsroom.page_door) for the pages it answers."""
+    response[REQUEST_ID_HEADER] = request.request_id
+    if request_log.isEnabledFor(logging.INFO):
+        request_log.info(
+            "request",
+            extra={
+                "fields": {
+                    "method": request.method,
+                    "path": request.path,
+                    "status": response.status_code,
+                    "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+                    "request_id": request.request_id,
+                    "cache": response.get("X-Cache", ""),
+                }
+            },
+        )
 
 
 def service_unavailable() -> HttpResponse:

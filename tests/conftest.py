@@ -1,5 +1,7 @@
 import datetime
 import io
+import json
+import logging
 import zoneinfo
 
 import pytest
@@ -10,6 +12,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from pythonjsonlogger.json import JsonFormatter
 
 from demo.management.commands import load_demo
 from demo.servers import SERVER_PASSWORD
@@ -248,3 +251,25 @@ def mail_worker(monkeypatch, mailoutbox):
         return mailoutbox
 
     return run
+
+
+@pytest.fixture
+def request_log(monkeypatch):
+    """The lines the settings' JSON request handler writes, one dict each."""
+    logger = logging.getLogger("newsroom.requests")
+    (handler,) = [h for h in logger.handlers if isinstance(h.formatter, JsonFormatter)]
+    lines = []
+
+    class Lines:
+        def write(self, text):
+            lines.extend(line for line in text.splitlines() if line)
+
+        def flush(self):
+            pass
+
+    monkeypatch.setattr(handler, "stream", Lines())
+    # setLevel, not the attribute: it also clears the loggers' cached answers.
+    level = logger.level
+    logger.setLevel(logging.INFO)
+    yield lambda: [json.loads(line) for line in lines]
+    logger.setLevel(level)

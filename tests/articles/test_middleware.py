@@ -1,14 +1,11 @@
 """The JSON request log, and the 503 page readers get while the database is
 down (tests/test_faults.py does the same against a real PostgreSQL)."""
 
-import json
-import logging
 import uuid
 
 import pytest
 from django.db import InterfaceError, OperationalError, connection
 from django.test import Client, RequestFactory
-from pythonjsonlogger.json import JsonFormatter
 
 from articles import views
 from newsroom import views as site_views
@@ -16,28 +13,6 @@ from newsroom.middleware import RETRY_AFTER_SECONDS
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def request_log(monkeypatch):
-    """The lines the settings' JSON request handler writes, one dict each."""
-    logger = logging.getLogger("newsroom.requests")
-    (handler,) = [h for h in logger.handlers if isinstance(h.formatter, JsonFormatter)]
-    lines = []
-
-    class Lines:
-        def write(self, text):
-            lines.extend(line for line in text.splitlines() if line)
-
-        def flush(self):
-            pass
-
-    monkeypatch.setattr(handler, "stream", Lines())
-    # setLevel, not the attribute: it also clears the loggers' cached answers.
-    level = logger.level
-    logger.setLevel(logging.INFO)
-    yield lambda: [json.loads(line) for line in lines]
-    logger.setLevel(level)
 
 
 def test_each_request_is_one_json_line_with_its_request_id(client, request_log):
