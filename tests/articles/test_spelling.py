@@ -2,7 +2,10 @@
 stories' words and the entities' names (pg_trgm), and correctly spelled
 searches are left exactly as they were."""
 
+import importlib
+
 import pytest
+from django.apps import apps as django_apps
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -192,3 +195,24 @@ def test_a_misspelled_search_query_budget(client):
     # Beyond a correctly spelled search's 10: the words no story uses, the
     # names near them, the stories the correction finds.
     assert_budget(client, f"{SEARCH}?q=Brillaince", lambda: grow(20), budget=12)
+
+
+def test_the_migration_fills_the_lexicon_with_the_published_words_only(story):
+    """An existing database gets its lexicon from articles/0014, in SQL:
+    the same words, spelled the same way, as publishing each story adds."""
+    fill = importlib.import_module("articles.migrations.0014_search_words")
+    published(
+        headline="Krüger meets Citroën in Debrecen",
+        dek="Électrique, 2026",
+        body="<p>Hyper-long_underscored words and a Mini.</p>",
+    )
+    story("draft", headline="Zephyrix unveiled")
+    expected = set(SearchWord.objects.values_list("word", flat=True))
+    SearchWord.objects.all().delete()
+
+    with connection.schema_editor() as schema_editor:
+        fill.create_indexes_and_fill(django_apps, schema_editor)
+
+    assert set(SearchWord.objects.values_list("word", flat=True)) == expected
+    assert {"krueger", "citroen", "debrecen", "electrique", "underscored"} <= expected
+    assert "zephyrix" not in expected
