@@ -175,15 +175,25 @@ class LatestStoriesAtomFeed(AtomMixin, LatestStoriesFeed):
     pass
 
 
-class SectionFeed(LatestStoriesFeed):
+class SubjectFeed(LatestStoriesFeed):
+    """The latest stories of one subject: a section, tag or author here, a
+    company, person or brand in entities.feeds; ``model``'s row by the slug
+    in the URL. Each says which stories are its subject's."""
+
+    model = None
+
     def get_object(self, request, slug):
-        return get_object_or_404(Section, slug=slug)
+        return get_object_or_404(self.model, slug=slug)
 
     def title(self, obj=None):
         return f"{obj.name} | {settings.NEWSROOM_NAME}"
 
     def link(self, obj=None):
         return obj.get_absolute_url()
+
+
+class SectionFeed(SubjectFeed):
+    model = Section
 
     def description(self, obj=None):
         return obj.description or f"The latest {obj.name} stories."
@@ -192,14 +202,11 @@ class SectionFeed(LatestStoriesFeed):
         return Article.objects.published().filter(section=obj)
 
 
-class TagFeed(LatestStoriesFeed):
-    def get_object(self, request, slug):
-        return get_object_or_404(Tag, slug=slug)
-
-    def title(self, obj=None):
-        return f"{obj.name} | {settings.NEWSROOM_NAME}"
+class TagFeed(SubjectFeed):
+    model = Tag
 
     def link(self, obj=None):
+        # taggit's Tag has no get_absolute_url.
         return reverse("articles:tag", kwargs={"slug": obj.slug})
 
     def description(self, obj=None):
@@ -209,15 +216,8 @@ class TagFeed(LatestStoriesFeed):
         return Article.objects.published().filter(tagged_items__tag=obj)
 
 
-class AuthorFeed(LatestStoriesFeed):
-    def get_object(self, request, slug):
-        return get_object_or_404(Author, slug=slug)
-
-    def title(self, obj=None):
-        return f"{obj.name} | {settings.NEWSROOM_NAME}"
-
-    def link(self, obj=None):
-        return obj.get_absolute_url()
+class AuthorFeed(SubjectFeed):
+    model = Author
 
     def description(self, obj=None):
         return f"The latest stories by {obj.name}."

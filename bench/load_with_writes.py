@@ -242,18 +242,13 @@ function done(summary, latency, requests)
     io.write(string.format("LATENCY %%g %%d\\n", p, latency:percentile(p)))
   end
   io.write(string.format("LATENCY max %%d\\n", latency.max))
+  -- One line a count: STATUS <status>, BAD and GOOD <second>, CACHE <X-Cache>.
+  local tables = {STATUS = "statuses", BAD = "bad", GOOD = "good", CACHE = "cached"}
   for _, thread in ipairs(threads) do
-    for status, n in pairs(thread:get("statuses")) do
-      io.write(string.format("STATUS %%d %%d\\n", status, n))
-    end
-    for second, n in pairs(thread:get("bad")) do
-      io.write(string.format("BAD %%d %%d\\n", second, n))
-    end
-    for second, n in pairs(thread:get("good")) do
-      io.write(string.format("GOOD %%d %%d\\n", second, n))
-    end
-    for cache, n in pairs(thread:get("cached")) do
-      io.write(string.format("CACHE %%s %%d\\n", cache, n))
+    for kind, name in pairs(tables) do
+      for key, n in pairs(thread:get(name)) do
+        io.write(string.format("%%s %%s %%d\\n", kind, tostring(key), n))
+      end
     end
   end
 end

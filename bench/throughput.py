@@ -29,7 +29,6 @@ import argparse
 import os
 import re
 import shutil
-import signal
 import socket
 import statistics
 import subprocess
@@ -38,6 +37,8 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
+
+from demo.servers import stop_process
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/newsroom_bench"
@@ -224,11 +225,7 @@ class Server:
         return sorted(int(pid) for pid in children.read_text().split())
 
     def stop(self):
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
+        stop_process(self.process, timeout=30)
         self.log.close()
 
 

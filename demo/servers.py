@@ -12,7 +12,6 @@ import http.client
 import os
 import re
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -49,6 +48,17 @@ def wait_for(check, timeout: float, what: str):
         if time.monotonic() > deadline:
             raise TimeoutError(f"{what}: not within {timeout} s")
         time.sleep(0.05)
+
+
+def stop_process(process: subprocess.Popen, timeout: float) -> None:
+    """Ask ``process`` to stop (SIGTERM: a server finishes what it is
+    answering), and kill it if it has not stopped within ``timeout`` seconds."""
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 class Server:
@@ -265,12 +275,7 @@ class FrontServer(Server):
 
     def stop(self) -> None:
         if self.process is not None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+            stop_process(self.process, timeout=20)
             self.process = None
         shutil.rmtree(self.root, ignore_errors=True)
 
@@ -491,12 +496,7 @@ class Gunicorn(Server):
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=40)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+            stop_process(self.process, timeout=40)
         self.process = None
 
     def __exit__(self, *exc_info):

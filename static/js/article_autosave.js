@@ -9,12 +9,9 @@
   "use strict";
   var INTERVAL_MS = 10000;
 
-  function ready(fn) {
-    if (document.readyState !== "loading") fn();
-    else document.addEventListener("DOMContentLoaded", fn);
-  }
+  var storyForm = window.storyForm;
 
-  ready(function () {
+  storyForm.ready(function () {
     var status = document.getElementById("autosave-status");
     var form = document.getElementById("article_form");
     if (!status || !form || !status.dataset.enabled) return;
@@ -25,8 +22,7 @@
     var warnedVersion = null;
 
     function value(name) {
-      var field = form.querySelector("[name=" + name + "]");
-      return field ? field.value : "";
+      return storyForm.value(form, name);
     }
 
     function snapshot() {
@@ -72,8 +68,7 @@
       var current = snapshot();
       if (submitting || (!dirty && current === lastSent) || !navigator.sendBeacon) return;
       var data = formData();
-      var token = form.querySelector("[name=csrfmiddlewaretoken]");
-      data.append("csrfmiddlewaretoken", token ? token.value : "");
+      data.append("csrfmiddlewaretoken", storyForm.csrfToken(form));
       if (navigator.sendBeacon(status.dataset.url, data)) {
         dirty = false;
         lastSent = current;
@@ -101,13 +96,7 @@
     }
 
     function post(data, done) {
-      var token = form.querySelector("[name=csrfmiddlewaretoken]");
-      fetch(status.dataset.url, {
-        method: "POST",
-        body: data,
-        credentials: "same-origin",
-        headers: { "X-CSRFToken": token ? token.value : "" },
-      })
+      storyForm.post(form, status.dataset.url, data)
         .then(function (response) {
           if (response.status === 403) {
             show("Your session has expired: copy your text before leaving this page.", true);

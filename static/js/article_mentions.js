@@ -8,25 +8,20 @@
   "use strict";
   var DELAY_MS = 800;
 
-  function ready(fn) {
-    if (document.readyState !== "loading") fn();
-    else document.addEventListener("DOMContentLoaded", fn);
-  }
+  var storyForm = window.storyForm;
 
-  ready(function () {
+  storyForm.ready(function () {
     var list = document.getElementById("mention-suggestions");
     var warningsBox = document.getElementById("mention-warnings");
     var form = document.getElementById("article_form");
     if (!list || !form) return;
     var select = document.getElementById("id_linked_entities");
-    var token = form.querySelector("[name=csrfmiddlewaretoken]");
     var dismissedHere = {};
     var timer = null;
     var lastSent = null;
 
     function value(name) {
-      var field = form.querySelector("[name=" + name + "]");
-      return field ? field.value : "";
+      return storyForm.value(form, name);
     }
 
     function linkedIds() {
@@ -35,12 +30,9 @@
     }
 
     function post(url, data) {
-      return fetch(url, {
-        method: "POST",
-        body: data,
-        credentials: "same-origin",
-        headers: { "X-CSRFToken": token ? token.value : "" },
-      }).then(function (response) { return response.ok ? response.json() : null; });
+      return storyForm.post(form, url, data).then(function (response) {
+        return response.ok ? response.json() : null;
+      });
     }
 
     function detect() {

@@ -23,6 +23,8 @@ from pathlib import Path
 import psycopg
 from psycopg import sql
 
+from demo.servers import stop_process
+
 BASE_DIR = Path(__file__).resolve().parents[2]
 START_TIMEOUT = 60  # seconds for gunicorn to answer /healthz
 
@@ -177,10 +179,5 @@ class NewsroomServer:
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+            stop_process(self.process, timeout=20)
         shutil.rmtree(self.root, ignore_errors=True)

@@ -113,15 +113,14 @@ class Command(BaseCommand):
 
     def problem(self, text, examples=()):
         self.problems += 1
-        self.stdout.write(f"  {self.style.ERROR('PROBLEM')}  {text}")
-        examples = list(examples)
-        for example in examples[: self.show]:
-            self.stdout.write(f"      {example}")
-        if len(examples) > self.show:
-            self.stdout.write(f"      … and {len(examples) - self.show:,} more")
+        self.finding(self.style.ERROR("PROBLEM"), text, examples)
 
     def warning(self, text, examples=()):
-        self.stdout.write(f"  {self.style.WARNING('warning')}  {text}")
+        self.finding(self.style.WARNING("warning"), text, examples)
+
+    def finding(self, label, text, examples):
+        """A labelled line, then the first --show examples and how many more."""
+        self.stdout.write(f"  {label}  {text}")
         examples = list(examples)
         for example in examples[: self.show]:
             self.stdout.write(f"      {example}")
