@@ -261,13 +261,9 @@ class BudgetItem(models.Model):
         """What the budget shows: the story's real workflow state once there
         is a story ("Draft", "In review", "Scheduled for 07:00"…), the
         planned status before."""
-        story = self.story
-        if story is None:
+        if self.story is None:
             return self.get_status_display()
-        if story.status == Article.Status.PUBLISHED and not story.is_published:
-            when = timezone.localtime(story.published_at)
-            return f"Scheduled for {when:%H:%M}"
-        return story.get_status_display()
+        return self.story.state_label(time_only=True)
 
     @property
     def is_spiked(self) -> bool:
