@@ -355,17 +355,19 @@ class PublicPageCacheMiddleware:
             response[settings.FRONT_CACHE_KEY_HEADER] = " ".join(
                 sorted(frontcache.page_keys(request))
             )
-            ttl = page_ttl()
-            # max-age with Age, not Expires: a copy from the cache must not
-            # look fresher than it is.
-            patch_cache_control(
-                response,
-                public=True,
-                max_age=ttl,
-                s_maxage=ttl,
-                stale_while_revalidate=ttl,
-            )
+            patch_public_cache_control(response, page_ttl())
         return response
+
+
+def patch_public_cache_control(response, ttl: int) -> None:
+    """Cache-Control of an answer every reader shares: browsers and the cache
+    in front keep it ``ttl`` seconds, and may serve it as long again while
+    they fetch it afresh (its keys purge it sooner: newsroom.frontcache)."""
+    # max-age with Age, not Expires: a copy from the cache must not look
+    # fresher than it is.
+    patch_cache_control(
+        response, public=True, max_age=ttl, s_maxage=ttl, stale_while_revalidate=ttl
+    )
 
 
 def wants_fresh(request) -> bool:
