@@ -11,7 +11,8 @@ it exists, registers the journalist's assignments from its AppConfig.ready():
     register_home_panel("journalist", my_assignments_panel)
 
 where ``my_assignments_panel(request, now)`` returns a ``Panel``, built by
-``panel()`` as the built-in ones are (or None to show nothing). Panels registered for a role come after the built-in ones.
+``panel()`` as the built-in ones are (or None to show nothing). Panels
+registered for a role come after the built-in ones.
 """
 
 import datetime
