@@ -11,6 +11,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.html import format_html
 
 from api.models import ApiKey, WebhookAttempt, WebhookDelivery, WebhookEndpoint
+from newsroom.admin import AuditLogAdminMixin
 
 
 @admin.register(ApiKey)
@@ -90,15 +91,11 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
     fields = ["name", "url", "secret", "active"]
 
 
-class WebhookAttemptInline(admin.TabularInline):
+class WebhookAttemptInline(AuditLogAdminMixin, admin.TabularInline):
     model = WebhookAttempt
     extra = 0
-    can_delete = False
     fields = ["attempted_at", "status_code", "error", "duration_ms"]
     readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(WebhookDelivery)

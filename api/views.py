@@ -61,7 +61,12 @@ from articles.models import (
     TaggedArticle,
 )
 from entities.models import CompanyRelationship, Entity, Role
-from newsroom.caching import current_generation, page_ttl, render_cached_fragments
+from newsroom.caching import (
+    current_generation,
+    page_ttl,
+    patch_public_cache_control,
+    render_cached_fragments,
+)
 from newsroom.frontcache import LATEST, SITE, entity_key, key
 
 logger = logging.getLogger(__name__)
@@ -151,13 +156,7 @@ class ApiView(APIView):
                 # none, so each request meets its rate limit here.
                 patch_cache_control(response, private=True, max_age=ttl)
             else:
-                patch_cache_control(
-                    response,
-                    public=True,
-                    max_age=ttl,
-                    s_maxage=ttl,
-                    stale_while_revalidate=ttl,
-                )
+                patch_public_cache_control(response, ttl)
             response[settings.FRONT_CACHE_KEY_HEADER] = " ".join(
                 sorted(getattr(self, "_keys", {SITE}))
             )
@@ -272,6 +271,8 @@ class SlugPagination(StoryPagination):
     page_size = 50
 
 
+PAGE_SIZE = OpenApiParameter("page_size", int, description="Up to 100; 20 by default")
+
 STORY_FILTERS = [
     OpenApiParameter("section", str, description="A section's slug: automotive"),
     OpenApiParameter("tag", str, description="A tag's slug: electric-vehicles"),
@@ -284,12 +285,12 @@ STORY_FILTERS = [
         str,
         description="Only stories changed since this time (ISO 8601)",
     ),
-    OpenApiParameter("page_size", int, description="Up to 100; 20 by default"),
+    PAGE_SIZE,
     OpenApiParameter("cursor", str, description="From a page's next or previous link"),
 ]
 
 
-def paginated(name: str, serializer):
+def paginated(name: str, serializer, **more_fields):
     """A page of a cursor list, as the OpenAPI description shows it."""
     return inline_serializer(
         name=name,
@@ -297,6 +298,7 @@ def paginated(name: str, serializer):
             "next": serializers.URLField(allow_null=True),
             "previous": serializers.URLField(allow_null=True),
             "results": serializer,
+            **more_fields,
         },
     )
 
@@ -447,19 +449,15 @@ class ChangeList(ApiView):
                 str,
                 description="Changes at or after this time (ISO 8601); all if left out",
             ),
-            OpenApiParameter("page_size", int, description="Up to 100; 20 by default"),
+            PAGE_SIZE,
             OpenApiParameter("cursor", str, description="From a page's next link"),
         ],
-        responses=inline_serializer(
-            name="ChangePage",
-            fields={
-                "next": serializers.URLField(allow_null=True),
-                "previous": serializers.URLField(allow_null=True),
-                "results": StorySerializer(many=True),
-                "next_since": serializers.DateTimeField(
-                    allow_null=True, help_text="The since to ask with next time"
-                ),
-            },
+        responses=paginated(
+            "ChangePage",
+            StorySerializer(many=True),
+            next_since=serializers.DateTimeField(
+                allow_null=True, help_text="The since to ask with next time"
+            ),
         ),
     )
     def get(self, request, *args, **kwargs):

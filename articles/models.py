@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
@@ -303,6 +304,17 @@ class Article(models.Model):
             and self.published_at is not None
             and self.published_at <= timezone.now()
         )
+
+    def state_label(self, *, time_only: bool = False) -> str:
+        """The story's state as the desk says it: its status, or, for a story
+        published but whose time has not come, "Scheduled for 11 Jun 2025,
+        09:30" ("Scheduled for 09:30" with ``time_only``, where its day is
+        already shown)."""
+        if self.status == self.Status.PUBLISHED and not self.is_published:
+            when = timezone.localtime(self.published_at)
+            form = "H:i" if time_only else "DATETIME_FORMAT"
+            return f"Scheduled for {date_format(when, form)}"
+        return self.get_status_display()
 
     @property
     def has_been_public(self):

@@ -63,36 +63,33 @@ def _article_page_queryset(vendor: str):
         )
     story = OuterRef("pk")
     return stories.annotate(
-        byline_rows=ArraySubquery(
-            Byline.objects.filter(article=story)
-            .order_by("order", "pk")
-            .values(
-                row=JSONObject(
-                    id="author_id",
-                    name="author__name",
-                    slug="author__slug",
-                    job_title="author__job_title",
-                )
-            )
+        byline_rows=_json_rows(
+            Byline.objects.filter(article=story).order_by("order", "pk"),
+            id="author_id",
+            name="author__name",
+            slug="author__slug",
+            job_title="author__job_title",
         ),
-        tag_rows=ArraySubquery(
-            TaggedArticle.objects.filter(content_object=story)
-            .order_by("pk")
-            .values(row=JSONObject(id="tag_id", name="tag__name", slug="tag__slug"))
+        tag_rows=_json_rows(
+            TaggedArticle.objects.filter(content_object=story).order_by("pk"),
+            id="tag_id",
+            name="tag__name",
+            slug="tag__slug",
         ),
-        correction_rows=ArraySubquery(
-            Correction.objects.filter(article=story)
-            .order_by("published_at", "pk")
-            .values(
-                row=JSONObject(
-                    id="id",
-                    text="text",
-                    published_at="published_at",
-                    version_id="version_id",
-                )
-            )
+        correction_rows=_json_rows(
+            Correction.objects.filter(article=story).order_by("published_at", "pk"),
+            id="id",
+            text="text",
+            published_at="published_at",
+            version_id="version_id",
         ),
     )
+
+
+def _json_rows(rows, **fields):
+    """``rows`` as a JSON array in the story's own row, each an object of
+    ``fields`` (name: the column or lookup it holds)."""
+    return ArraySubquery(rows.values(row=JSONObject(**fields)))
 
 
 def story_parts(article) -> tuple[list[Author], list[Tag], list[Correction]]:

@@ -198,7 +198,6 @@ def _item_entry(item: BudgetItem, can_move: bool) -> Entry:
 
 
 def _story_entry(story: Article, when: datetime.datetime) -> Entry:
-    scheduled = not story.is_published
     return Entry(
         kind="story",
         title=story.headline,
@@ -207,7 +206,7 @@ def _story_entry(story: Article, when: datetime.datetime) -> Entry:
         section_order=(story.section.order, story.section.name),
         people=[byline.author.name for byline in story.bylines.all()],
         state=BudgetItem.Status.PUBLISHED,
-        state_label=f"Scheduled for {when:%H:%M}" if scheduled else "Published",
+        state_label=story.state_label(time_only=True),
         url=reverse("admin:articles_article_change", args=[story.pk]),
         story_url=reverse("admin:articles_article_change", args=[story.pk]),
     )

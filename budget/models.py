@@ -31,25 +31,12 @@ class BudgetItemQuerySet(models.QuerySet):
         the budget status its workflow state amounts to (a draft is in
         progress, a story in review is filed, a published or scheduled one
         is published, a withdrawn one no longer runs: spiked)."""
-        story_status = Article.Status
         return self.annotate(
             budget_state=Case(
                 When(story__isnull=True, then=F("status")),
-                When(
-                    story__status=story_status.DRAFT,
-                    then=Value(BudgetItem.Status.IN_PROGRESS),
-                ),
-                When(
-                    story__status=story_status.IN_REVIEW,
-                    then=Value(BudgetItem.Status.FILED),
-                ),
-                When(
-                    story__status=story_status.PUBLISHED,
-                    then=Value(BudgetItem.Status.PUBLISHED),
-                ),
-                When(
-                    story__status=story_status.WITHDRAWN,
-                    then=Value(BudgetItem.Status.SPIKED),
+                *(
+                    When(story__status=story_status, then=Value(budget_status))
+                    for story_status, budget_status in STORY_STATES.items()
                 ),
                 default=F("status"),
                 output_field=models.CharField(),
@@ -249,29 +236,29 @@ class BudgetItem(models.Model):
     def state(self) -> str:
         if self.story is None:
             return self.status
-        return {
-            Article.Status.DRAFT: self.Status.IN_PROGRESS,
-            Article.Status.IN_REVIEW: self.Status.FILED,
-            Article.Status.PUBLISHED: self.Status.PUBLISHED,
-            Article.Status.WITHDRAWN: self.Status.SPIKED,
-        }[self.story.status]
+        return STORY_STATES[self.story.status]
 
     @property
     def state_label(self) -> str:
         """What the budget shows: the story's real workflow state once there
         is a story ("Draft", "In review", "Scheduled for 07:00"…), the
         planned status before."""
-        story = self.story
-        if story is None:
+        if self.story is None:
             return self.get_status_display()
-        if story.status == Article.Status.PUBLISHED and not story.is_published:
-            when = timezone.localtime(story.published_at)
-            return f"Scheduled for {when:%H:%M}"
-        return story.get_status_display()
+        return self.story.state_label(time_only=True)
 
     @property
     def is_spiked(self) -> bool:
         return self.story is None and self.status == self.Status.SPIKED
+
+
+# The budget status a story's workflow state amounts to.
+STORY_STATES = {
+    Article.Status.DRAFT: BudgetItem.Status.IN_PROGRESS,
+    Article.Status.IN_REVIEW: BudgetItem.Status.FILED,
+    Article.Status.PUBLISHED: BudgetItem.Status.PUBLISHED,
+    Article.Status.WITHDRAWN: BudgetItem.Status.SPIKED,
+}
 
 
 class BudgetChange(models.Model):

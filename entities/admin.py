@@ -22,6 +22,7 @@ from entities.models import (
     Quote,
     Role,
 )
+from newsroom.admin import ReadOnlyAdminMixin
 
 
 class AliasInline(admin.TabularInline):
@@ -170,19 +171,14 @@ class EntityAdminBase(StoryCountMixin, admin.ModelAdmin):
 
 
 @admin.register(Entity)
-class EntityAdmin(StoryCountMixin, admin.ModelAdmin):
+class EntityAdmin(ReadOnlyAdminMixin, StoryCountMixin, admin.ModelAdmin):
     """Every company, person and brand in one list (and the story form's
-    autocomplete)."""
+    autocomplete). One is added and changed on its kind's pages, which have
+    its kind's fields."""
 
     list_display = ["name", "kind", "story_count"]
     list_filter = ["kind"]
     search_fields = ["name", "aliases__name"]
-
-    def has_add_permission(self, request):
-        return False  # add a company, person or brand, so it gets its kind's fields
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class RoleAtCompanyInline(admin.TabularInline):
@@ -334,7 +330,7 @@ class DetectionSettingsAdmin(admin.ModelAdmin):
 
 
 @admin.register(MentionSuggestion)
-class MentionSuggestionAdmin(admin.ModelAdmin):
+class MentionSuggestionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = [
         "entity",
         "article",
@@ -348,12 +344,6 @@ class MentionSuggestionAdmin(admin.ModelAdmin):
     list_filter = ["state", "ambiguous"]
     list_select_related = ["entity", "article"]
     search_fields = ["entity__name", "article__headline"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     @admin.display(description="Words matched")
     def words(self, suggestion):

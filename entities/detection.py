@@ -26,6 +26,7 @@ changes (entities, aliases, phrases, roles and relationships bump it when
 they are saved).
 """
 
+import itertools
 import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -460,19 +461,16 @@ def terms_from_database():
     from entities.models import Alias, Entity, ExclusionPhrase, Person
 
     short_names = dict(Person.objects.values_list("pk", "short_name"))
-    for pk, name, case_sensitive in Entity.objects.values_list(
-        "pk", "name", "case_sensitive"
-    ).iterator(chunk_size=5000):
-        yield Term(
-            pk,
-            name,
-            case_sensitive,
-            is_person_name=pk in short_names,
-            short_name=short_names.get(pk, ""),
-        )
-    for entity_id, name, case_sensitive in Alias.objects.values_list(
-        "entity_id", "name", "case_sensitive"
-    ).iterator(chunk_size=5000):
+    # An entity's own name and each of its aliases are matched alike.
+    names = itertools.chain(
+        Entity.objects.values_list("pk", "name", "case_sensitive").iterator(
+            chunk_size=5000
+        ),
+        Alias.objects.values_list("entity_id", "name", "case_sensitive").iterator(
+            chunk_size=5000
+        ),
+    )
+    for entity_id, name, case_sensitive in names:
         yield Term(
             entity_id,
             name,

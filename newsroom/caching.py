@@ -16,10 +16,10 @@ down, pages are served uncached and the failure is logged.
 """
 
 import contextvars
-import functools
 import hashlib
 import logging
 import time
+import weakref
 
 from django.conf import settings
 from django.core.cache import cache
@@ -127,34 +127,41 @@ def publish_copy(number: int, next_publish_at) -> None:
         logger.warning("Cache unavailable: the generation is not copied")
 
 
-# One hook per database, so that a transaction that raises the number many
-# times (a story, its bylines, tags and links) copies it once.
-_copy_hooks = {}
+class _CopyOnCommit:
+    """Copies the number a transaction raised, once that transaction commits."""
+
+    def __init__(self, alias: str):
+        self.alias = alias
+
+    def __call__(self) -> None:
+        connection = connections[self.alias]
+        _copies_registered.pop(connection, None)
+        row = _generation_row(connection)
+        if row is not None:
+            publish_copy(*row)
 
 
-def _copy_hook(alias: str):
-    hook = _copy_hooks.get(alias)
-    if hook is None:
-        hook = _copy_hooks[alias] = functools.partial(_copy_committed, alias)
-    return hook
+# The copy each connection's open transaction registered with on_commit, so
+# that a transaction that raises the number many times (a story, its
+# bylines, tags and links) copies it once. Held weakly: a transaction, or a
+# savepoint, that rolls back makes Django drop its on_commit callbacks, and
+# the copy goes with them (at once: CPython frees what nothing refers to),
+# so the next transaction's change registers a copy of its own.
+_copies_registered = weakref.WeakKeyDictionary()
 
 
 def _copy_pending(alias: str) -> bool:
     """Whether the open transaction raised the number: it is copied when
     (if) that transaction commits, never before."""
-    hook = _copy_hook(alias)
-    return any(entry[1] is hook for entry in connections[alias].run_on_commit)
+    registered = _copies_registered.get(connections[alias])
+    return registered is not None and registered() is not None
 
 
 def _copy_after_commit(alias: str) -> None:
     if not _copy_pending(alias):
-        transaction.on_commit(_copy_hook(alias), using=alias, robust=True)
-
-
-def _copy_committed(alias: str) -> None:
-    row = _generation_row(connections[alias])
-    if row is not None:
-        publish_copy(*row)
+        copy = _CopyOnCommit(alias)
+        _copies_registered[connections[alias]] = weakref.ref(copy)
+        transaction.on_commit(copy, using=alias, robust=True)
 
 
 # What becomes visible to readers with no write, at a time set in advance:
@@ -422,17 +429,19 @@ class PublicPageCacheMiddleware:
             response[settings.FRONT_CACHE_KEY_HEADER] = " ".join(
                 sorted(frontcache.page_keys(request))
             )
-            ttl = page_ttl()
-            # max-age with Age, not Expires: a copy from the cache must not
-            # look fresher than it is.
-            patch_cache_control(
-                response,
-                public=True,
-                max_age=ttl,
-                s_maxage=ttl,
-                stale_while_revalidate=ttl,
-            )
+            patch_public_cache_control(response, page_ttl())
         return response
+
+
+def patch_public_cache_control(response, ttl: int) -> None:
+    """Cache-Control of an answer every reader shares: browsers and the cache
+    in front keep it ``ttl`` seconds, and may serve it as long again while
+    they fetch it afresh (its keys purge it sooner: newsroom.frontcache)."""
+    # max-age with Age, not Expires: a copy from the cache must not look
+    # fresher than it is.
+    patch_cache_control(
+        response, public=True, max_age=ttl, s_maxage=ttl, stale_while_revalidate=ttl
+    )
 
 
 def wants_fresh(request) -> bool:

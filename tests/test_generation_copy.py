@@ -104,3 +104,44 @@ def test_a_change_rolled_back_leaves_no_number_behind(client):
     page = client.get("/").content.decode()
     assert "Kept" in page and "Never saved" not in page
     assert cache.get(GENERATION_KEY)[0] == before
+
+
+def copies_registered(callbacks) -> int:
+    return sum(isinstance(callback, caching._CopyOnCommit) for callback in callbacks)
+
+
+@pytest.mark.django_db
+def test_a_transaction_registers_one_copy_however_often_it_raises_the_number(
+    django_capture_on_commit_callbacks,
+):
+    with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
+        caching.bump_generation()
+        caching.bump_generation()
+    assert copies_registered(callbacks) == 1
+
+
+@pytest.mark.django_db
+def test_a_savepoint_rolled_back_takes_its_copy_with_it(
+    django_capture_on_commit_callbacks,
+):
+    with django_capture_on_commit_callbacks() as callbacks:
+        with pytest.raises(RuntimeError), transaction.atomic():
+            caching.bump_generation()
+            raise RuntimeError("the save fails")
+        assert not caching._copy_pending(connection.alias)
+        with transaction.atomic():
+            caching.bump_generation()
+    assert copies_registered(callbacks) == 1
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.usefixtures("migrations_rows_put_back")
+def test_after_a_rollback_the_next_transaction_still_copies_its_number():
+    with pytest.raises(RuntimeError), transaction.atomic():
+        caching.bump_generation()
+        raise RuntimeError("the save fails")
+    with transaction.atomic():
+        caching.bump_generation()
+        caching.bump_generation()
+        assert cache.get(GENERATION_KEY) is None
+    assert cache.get(GENERATION_KEY)[0] == PageGeneration.objects.get().number

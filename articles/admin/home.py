@@ -10,8 +10,9 @@ it exists, registers the journalist's assignments from its AppConfig.ready():
 
     register_home_panel("journalist", my_assignments_panel)
 
-where ``my_assignments_panel(request, now)`` returns a ``Panel`` (or None to
-show nothing). Panels registered for a role come after the built-in ones.
+where ``my_assignments_panel(request, now)`` returns a ``Panel``, built by
+``panel()`` as the built-in ones are (or None to show nothing). Panels
+registered for a role come after the built-in ones.
 """
 
 import datetime
@@ -105,6 +106,28 @@ def counted(queryset, limit=ROWS):
     return rows, (rows[0].total_rows if rows else 0)
 
 
+def panel(key, title, queryset, url, row, empty, *, attention=False, links=()) -> Panel:
+    """A panel of the first rows of ``queryset`` and how many there are, in
+    one query, each shown as ``row(obj)`` gives it. ``attention``: when it
+    is not empty, someone waits on the person reading it."""
+    rows, count = counted(queryset)
+    return Panel(
+        key,
+        title,
+        count,
+        url,
+        [row(obj) for obj in rows],
+        empty,
+        attention=attention and bool(count),
+        links=list(links),
+    )
+
+
+def story_row(story, *details: str, **more) -> Row:
+    """A story's headline, linking to its form, with ``details`` under it."""
+    return Row(story.headline, story_url(story.pk), list(details), **more)
+
+
 def _stories(queryset):
     return queryset.select_related("section").defer(
         "body", "body_text", "search_vector"
@@ -116,122 +139,72 @@ def _stories(queryset):
 
 def journalist_panels(request, now) -> list[Panel]:
     mine = _stories(Article.objects.filter(bylines__author__user=request.user))
-    panels = []
-
-    rows, count = counted(mine.sent_back().with_last_step().order_by("-last_step_at"))
-    panels.append(
-        Panel(
+    week = when_filters(now)["week"][1]
+    return [
+        panel(
             "sent-back",
             "Sent back to you",
-            count,
+            mine.sent_back().with_last_step().order_by("-last_step_at"),
             story_list(mine=1, state="sent_back"),
-            [
-                Row(
-                    s.headline,
-                    story_url(s.pk),
-                    [f"{s.section} · sent back {when(s.last_step_at)}"],
-                    quote=s.last_comment,
-                    quote_by=s.last_step_by or "",
-                )
-                for s in rows
-            ],
+            lambda s: story_row(
+                s,
+                f"{s.section} · sent back {when(s.last_step_at)}",
+                quote=s.last_comment,
+                quote_by=s.last_step_by or "",
+            ),
             "Nothing sent back: no editor is waiting on you.",
-            attention=bool(count),
-        )
-    )
-
-    rows, count = counted(
-        mine.filter(status=Article.Status.DRAFT)
-        .with_last_step()
-        .order_by("-modified_at", "-pk")
-    )
-    panels.append(
-        Panel(
+            attention=True,
+        ),
+        panel(
             "drafts",
             "Your drafts",
-            count,
+            mine.filter(status=Article.Status.DRAFT)
+            .with_last_step()
+            .order_by("-modified_at", "-pk"),
             story_list(mine=1, state="draft"),
-            [
-                Row(
-                    s.headline,
-                    story_url(s.pk),
-                    [f"{s.section} · changed {when(s.modified_at)}"],
-                    badge="Changes requested"
-                    if s.last_action == Action.REQUEST_CHANGES
-                    else "",
-                )
-                for s in rows
-            ],
+            lambda s: story_row(
+                s,
+                f"{s.section} · changed {when(s.modified_at)}",
+                badge="Changes requested"
+                if s.last_action == Action.REQUEST_CHANGES
+                else "",
+            ),
             "No drafts. Write a story to start one.",
-        )
-    )
-
-    rows, count = counted(
-        mine.filter(status=Article.Status.IN_REVIEW)
-        .with_last_step()
-        .order_by("last_step_at", "pk")
-    )
-    panels.append(
-        Panel(
+        ),
+        panel(
             "in-review",
             "Waiting for review",
-            count,
+            mine.filter(status=Article.Status.IN_REVIEW)
+            .with_last_step()
+            .order_by("last_step_at", "pk"),
             story_list(mine=1, state="in_review"),
-            [
-                Row(
-                    s.headline,
-                    story_url(s.pk),
-                    [
-                        f"{s.section} · submitted {when(s.last_step_at)}"
-                        if s.last_step_at
-                        else str(s.section)
-                    ],
-                )
-                for s in rows
-            ],
+            lambda s: story_row(
+                s,
+                f"{s.section} · submitted {when(s.last_step_at)}"
+                if s.last_step_at
+                else str(s.section),
+            ),
             "Nothing of yours is waiting for an editor.",
-        )
-    )
-
-    rows, count = counted(mine.scheduled().order_by("published_at", "pk"))
-    panels.append(
-        Panel(
+        ),
+        panel(
             "scheduled",
             "Scheduled",
-            count,
+            mine.scheduled().order_by("published_at", "pk"),
             story_list(mine=1, state="scheduled"),
-            [
-                Row(
-                    s.headline,
-                    story_url(s.pk),
-                    [f"{s.section} · scheduled for {when(s.published_at)}"],
-                )
-                for s in rows
-            ],
+            lambda s: story_row(
+                s, f"{s.section} · scheduled for {when(s.published_at)}"
+            ),
             "Nothing of yours is scheduled.",
-        )
-    )
-
-    week = when_filters(now)["week"][1]
-    rows, count = counted(week(mine).order_by("-published_at", "-pk"))
-    panels.append(
-        Panel(
+        ),
+        panel(
             "published-week",
             "Published this week",
-            count,
+            week(mine).order_by("-published_at", "-pk"),
             story_list(mine=1, when="week"),
-            [
-                Row(
-                    s.headline,
-                    story_url(s.pk),
-                    [f"{s.section} · published {when(s.published_at)}"],
-                )
-                for s in rows
-            ],
+            lambda s: story_row(s, f"{s.section} · published {when(s.published_at)}"),
             "Nothing of yours published since Monday yet.",
-        )
-    )
-    return panels
+        ),
+    ]
 
 
 # The editor's home: the whole desk, by what needs an editor.
@@ -239,12 +212,14 @@ def journalist_panels(request, now) -> list[Panel]:
 
 def editor_panels(request, now) -> list[Panel]:
     stories = _stories(Article.objects.all())
-    panels = []
+    filters = when_filters(now)
+    soon, last_day = filters["next_two_days"][1], filters["24h"][1]
+    tomorrow = newsroom_day_start(now, 1)
 
     submits = Transition.objects.filter(
         article=OuterRef("pk"), action=Action.SUBMIT
     ).order_by("-created_at", "-pk")
-    rows, count = counted(
+    in_review = (
         stories.filter(status=Article.Status.IN_REVIEW)
         .annotate(
             submitted_at=Subquery(submits.values("created_at")[:1]),
@@ -254,80 +229,11 @@ def editor_panels(request, now) -> list[Panel]:
         )
         .order_by("submitted_at", "pk")
     )
-    panels.append(
-        Panel(
-            "review-queue",
-            "Review queue",
-            count,
-            reverse("admin:articles_article_review_queue"),
-            [
-                Row(
-                    s.headline,
-                    story_url(s.pk),
-                    [
-                        str(s.section),
-                        f"from {s.submitted_by}" if s.submitted_by else "",
-                        f"waiting {timesince(s.submitted_at, now)}"
-                        if s.submitted_at
-                        else "",
-                    ],
-                )
-                for s in rows
-            ],
-            "Nothing is waiting for review.",
-            attention=bool(count),
-        )
-    )
-
-    soon = when_filters(now)["next_two_days"][1]
-    tomorrow = newsroom_day_start(now, 1)
-    rows, count = counted(soon(stories).order_by("published_at", "pk"))
-    panels.append(
-        Panel(
-            "scheduled-soon",
-            "Scheduled for today and tomorrow",
-            count,
-            story_list(when="next_two_days"),
-            [
-                Row(
-                    s.headline,
-                    story_url(s.pk),
-                    [
-                        str(s.section),
-                        ("tomorrow " if s.published_at >= tomorrow else "today ")
-                        + date_format(timezone.localtime(s.published_at), "H:i"),
-                    ],
-                )
-                for s in rows
-            ],
-            "Nothing is scheduled for today or tomorrow.",
-        )
-    )
-
-    last_day = when_filters(now)["24h"][1]
-    rows, count = counted(last_day(stories).order_by("-published_at", "-pk"))
-    panels.append(
-        Panel(
-            "published-24h",
-            "Published in the last 24 hours",
-            count,
-            story_list(when="24h"),
-            [
-                Row(
-                    s.headline,
-                    story_url(s.pk),
-                    [str(s.section), f"published {when(s.published_at)}"],
-                )
-                for s in rows
-            ],
-            "Nothing published in the last 24 hours.",
-        )
-    )
 
     sessions = EditingSession.objects.filter(
         article=OuterRef("pk"), seen_at__gte=now - PRESENCE_WINDOW
     )
-    rows, count = counted(
+    open_now_by = (
         open_now(stories, now)
         .annotate(
             # The latest to open it by name, and how many have it open: the
@@ -343,54 +249,19 @@ def editor_panels(request, now) -> list[Panel]:
         )
         .order_by("-modified_at", "-pk")
     )
-    panels.append(
-        Panel(
-            "editing-now",
-            "Being edited right now",
-            count,
-            story_list(open="now"),
-            [
-                Row(
-                    s.headline,
-                    story_url(s.pk),
-                    [
-                        s.get_status_display(),
-                        f"open by {and_others(s.editor_name, s.editor_count)}",
-                    ],
-                )
-                for s in rows
-            ],
-            "No one has a story open.",
-        )
-    )
 
-    corrections = Correction.objects.filter(
-        published_at__gte=newsroom_day_start(now), published_at__lte=now
-    ).select_related("article")
-    rows, count = counted(corrections.order_by("-published_at", "-pk"))
-    panels.append(
-        Panel(
-            "corrections-today",
-            "Corrections added today",
-            count,
-            story_list(when="corrected_today"),
-            [
-                Row(
-                    c.article.headline,
-                    story_url(c.article_id),
-                    [when(c.published_at)],
-                    quote=Truncator(c.text).words(25),
-                )
-                for c in rows
-            ],
-            "No corrections today.",
+    corrections_today = (
+        Correction.objects.filter(
+            published_at__gte=newsroom_day_start(now), published_at__lte=now
         )
+        .select_related("article")
+        .order_by("-published_at", "-pk")
     )
 
     pending = MentionSuggestion.objects.filter(
         article=OuterRef("pk"), state=MentionSuggestion.State.PENDING
     )
-    rows, count = counted(
+    with_suggestions = (
         with_pending_suggestions(stories.published())
         .annotate(
             first_suggested=Subquery(
@@ -402,24 +273,79 @@ def editor_panels(request, now) -> list[Panel]:
         )
         .order_by("-published_at", "-pk")
     )
-    panels.append(
-        Panel(
+
+    return [
+        panel(
+            "review-queue",
+            "Review queue",
+            in_review,
+            reverse("admin:articles_article_review_queue"),
+            lambda s: story_row(
+                s,
+                str(s.section),
+                f"from {s.submitted_by}" if s.submitted_by else "",
+                f"waiting {timesince(s.submitted_at, now)}" if s.submitted_at else "",
+            ),
+            "Nothing is waiting for review.",
+            attention=True,
+        ),
+        panel(
+            "scheduled-soon",
+            "Scheduled for today and tomorrow",
+            soon(stories).order_by("published_at", "pk"),
+            story_list(when="next_two_days"),
+            lambda s: story_row(
+                s,
+                str(s.section),
+                ("tomorrow " if s.published_at >= tomorrow else "today ")
+                + date_format(timezone.localtime(s.published_at), "H:i"),
+            ),
+            "Nothing is scheduled for today or tomorrow.",
+        ),
+        panel(
+            "published-24h",
+            "Published in the last 24 hours",
+            last_day(stories).order_by("-published_at", "-pk"),
+            story_list(when="24h"),
+            lambda s: story_row(s, str(s.section), f"published {when(s.published_at)}"),
+            "Nothing published in the last 24 hours.",
+        ),
+        panel(
+            "editing-now",
+            "Being edited right now",
+            open_now_by,
+            story_list(open="now"),
+            lambda s: story_row(
+                s,
+                s.get_status_display(),
+                f"open by {and_others(s.editor_name, s.editor_count)}",
+            ),
+            "No one has a story open.",
+        ),
+        panel(
+            "corrections-today",
+            "Corrections added today",
+            corrections_today,
+            story_list(when="corrected_today"),
+            lambda c: Row(
+                c.article.headline,
+                story_url(c.article_id),
+                [when(c.published_at)],
+                quote=Truncator(c.text).words(25),
+            ),
+            "No corrections today.",
+        ),
+        panel(
             "suggestions",
             "Links waiting on published stories",
-            count,
+            with_suggestions,
             story_list(state="published", suggestions="pending"),
-            [
-                Row(
-                    s.headline,
-                    story_url(s.pk),
-                    ["suggested: " + and_others(s.first_suggested, s.suggested_count)],
-                )
-                for s in rows
-            ],
+            lambda s: story_row(
+                s, "suggested: " + and_others(s.first_suggested, s.suggested_count)
+            ),
             "Every suggested link on published stories has been decided.",
-        )
-    )
-    return panels
+        ),
+    ]
 
 
 def desk_home(request, now: datetime.datetime | None = None) -> dict:

@@ -7,8 +7,6 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import Http404
 from django.urls import path, reverse
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -264,11 +262,7 @@ class ArticleAdmin(
 
     @admin.display(description="Status", ordering="status")
     def status_label(self, article):
-        label = article.get_status_display()
-        if article.status == Article.Status.PUBLISHED and not article.is_published:
-            when = timezone.localtime(article.published_at)
-            label = f"Scheduled for {date_format(when, 'DATETIME_FORMAT')}"
-        return label
+        return article.state_label()
 
     @admin.display(description="Lead image preview")
     def lead_image_preview(self, article):

@@ -8,6 +8,7 @@ from articles.models import (
 from articles.workflow import (
     Action,
 )
+from newsroom.admin import AuditLogAdminMixin
 
 
 class ActionFilter(admin.SimpleListFilter):
@@ -26,7 +27,7 @@ class ActionFilter(admin.SimpleListFilter):
 
 
 @admin.register(Transition)
-class TransitionAdmin(admin.ModelAdmin):
+class TransitionAdmin(AuditLogAdminMixin, admin.ModelAdmin):
     """The audit log: every workflow step, filterable, read-only."""
 
     list_display = [
@@ -46,12 +47,3 @@ class TransitionAdmin(admin.ModelAdmin):
     @admin.display(description="Step", ordering="action")
     def action_label(self, transition):
         return dict(Action.choices).get(transition.action, transition.action)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -13,6 +13,7 @@ from budget import planning
 from budget.admin import calendar, steps
 from budget.forms import BudgetItemForm
 from budget.models import BudgetChange, BudgetItem
+from newsroom.admin import AuditLogAdminMixin
 
 
 class AssignedToMeFilter(admin.SimpleListFilter):
@@ -286,7 +287,7 @@ class BudgetItemAdmin(admin.ModelAdmin):
 
 
 @admin.register(BudgetChange)
-class BudgetChangeAdmin(admin.ModelAdmin):
+class BudgetChangeAdmin(AuditLogAdminMixin, admin.ModelAdmin):
     """The budget's audit log: every slot, assignment and status change."""
 
     list_display = ["created_at", "item", "kind", "before", "after", "user", "comment"]
@@ -295,12 +296,3 @@ class BudgetChangeAdmin(admin.ModelAdmin):
     search_fields = ["item__slug_line", "before", "after", "comment"]
     date_hierarchy = "created_at"
     show_facets = admin.ShowFacets.NEVER
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

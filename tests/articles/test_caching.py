@@ -443,14 +443,14 @@ def test_a_generation_that_cannot_be_raised_degrades_to_uncached_pages(
         )
     try:
         for _ in range(2):
-            with CaptureQueriesContext(connection) as queries:
-                response = get(client, HOME)
+            caplog.clear()
+            response = get(client, HOME)
             assert response.status_code == 200
             assert "X-Cache" not in response
             assert "Still served" in response.content.decode()
-            raises = [q for q in queries if q["sql"].startswith(f'UPDATE "{table}"')]
-            assert len(raises) <= 2  # the middleware's and the fragments'
-        assert "Page cache unavailable: serving / uncached" in caplog.messages
+            # Once a request, however often the page's parts ask.
+            uncached = "Page cache unavailable: serving / uncached"
+            assert caplog.messages.count(uncached) == 1
     finally:
         with connection.cursor() as cursor:
             cursor.execute(f"DROP TRIGGER refuse_generation ON {table}")

@@ -45,6 +45,20 @@ def test_published_means_published_and_its_time_has_come():
     assert public.is_published
 
 
+def test_state_label_says_when_a_scheduled_story_comes_out(frozen_now):
+    # 08:30 UTC is 09:30 in London: the desk reads newsroom time.
+    tomorrow = datetime.datetime(2025, 6, 11, 8, 30, tzinfo=datetime.UTC)
+    scheduled = Article(status="published", published_at=tomorrow)
+    assert scheduled.state_label() == "Scheduled for 11 Jun 2025, 09:30"
+    assert scheduled.state_label(time_only=True) == "Scheduled for 09:30"
+    out = Article(status="published", published_at=frozen_now)
+    assert out.state_label() == out.state_label(time_only=True) == "Published"
+    assert Article(status="in_review").state_label() == "In review"
+    assert Article(status="withdrawn", published_at=frozen_now).state_label() == (
+        "Withdrawn"
+    )
+
+
 def test_is_published_matches_the_queryset():
     for article in [
         ArticleFactory(status="published", published_at=timezone.now()),
