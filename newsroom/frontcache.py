@@ -27,6 +27,7 @@ import functools
 import http.client
 import logging
 import urllib.parse
+import weakref
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -158,8 +159,10 @@ class _PurgeOnCommit:
 
     def __init__(self):
         self.keys: set[str] = set()
+        self.sent = False
 
     def __call__(self) -> None:
+        self.sent = True
         purger().purge(self.keys)
 
 
@@ -177,11 +180,15 @@ def purge_after_commit(keys: Iterable[str], using: str | None = None) -> None:
         return
     # One purge per transaction or savepoint: a savepoint rolled back takes
     # its purge with it, and the keys of what did commit are still sent.
-    here = set(connection.savepoint_ids)
-    for savepoints, callback, _ in connection.run_on_commit:
-        if isinstance(callback, _PurgeOnCommit) and savepoints == here:
-            callback.keys |= keys
-            return
-    pending = _PurgeOnCommit()
+    # Held weakly: Django drops the callbacks of what rolls back, and with
+    # them the entry here, so the next change registers a purge of its own.
+    place = (connection, tuple(connection.savepoint_ids))
+    pending = _pending_purges.get(place)
+    if pending is None or pending.sent:
+        pending = _pending_purges[place] = _PurgeOnCommit()
+        transaction.on_commit(pending, using)
     pending.keys |= keys
-    transaction.on_commit(pending, using)
+
+
+# The purge each open transaction or savepoint registered with on_commit.
+_pending_purges = weakref.WeakValueDictionary()

@@ -176,3 +176,37 @@ def test_a_purge_that_fails_is_logged_and_the_change_stands(
     coming.refresh_from_db()
     assert coming.is_published
     assert any("not purged" in message for message in caplog.messages)
+
+
+def test_one_purge_per_transaction_and_none_for_what_rolls_back(
+    purged, django_capture_on_commit_callbacks
+):
+    """The saves of one transaction purge together, once it commits; a
+    savepoint that rolls back takes its keys with it, and the transaction
+    after a rolled-back one still purges its own."""
+    with django_capture_on_commit_callbacks(execute=True):
+        with transaction.atomic():
+            frontcache.purge_after_commit({"story:1"})
+            frontcache.purge_after_commit({"home"})
+            try:
+                with transaction.atomic():
+                    frontcache.purge_after_commit({"story:2"})
+                    raise RuntimeError("the editor's save failed")
+            except RuntimeError:
+                pass
+            with transaction.atomic():
+                frontcache.purge_after_commit({"story:3"})
+    assert purged == [{"story:1", "home"}, {"story:3"}]
+
+    purged.clear()
+    try:
+        with transaction.atomic():
+            frontcache.purge_after_commit({"story:4"})
+            raise RuntimeError("rolled back")
+    except RuntimeError:
+        pass
+    with django_capture_on_commit_callbacks(execute=True):
+        with transaction.atomic():
+            frontcache.purge_after_commit({"story:5"})
+            frontcache.purge_after_commit({"story:6"})
+    assert purged == [{"story:5", "story:6"}]
