@@ -184,18 +184,17 @@ def test_one_purge_per_transaction_and_none_for_what_rolls_back(
     """The saves of one transaction purge together, once it commits; a
     savepoint that rolls back takes its keys with it, and the transaction
     after a rolled-back one still purges its own."""
-    with django_capture_on_commit_callbacks(execute=True):
-        with transaction.atomic():
-            frontcache.purge_after_commit({"story:1"})
-            frontcache.purge_after_commit({"home"})
-            try:
-                with transaction.atomic():
-                    frontcache.purge_after_commit({"story:2"})
-                    raise RuntimeError("the editor's save failed")
-            except RuntimeError:
-                pass
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        frontcache.purge_after_commit({"story:1"})
+        frontcache.purge_after_commit({"home"})
+        try:
             with transaction.atomic():
-                frontcache.purge_after_commit({"story:3"})
+                frontcache.purge_after_commit({"story:2"})
+                raise RuntimeError("the editor's save failed")
+        except RuntimeError:
+            pass
+        with transaction.atomic():
+            frontcache.purge_after_commit({"story:3"})
     assert purged == [{"story:1", "home"}, {"story:3"}]
 
     purged.clear()
@@ -205,8 +204,7 @@ def test_one_purge_per_transaction_and_none_for_what_rolls_back(
             raise RuntimeError("rolled back")
     except RuntimeError:
         pass
-    with django_capture_on_commit_callbacks(execute=True):
-        with transaction.atomic():
-            frontcache.purge_after_commit({"story:5"})
-            frontcache.purge_after_commit({"story:6"})
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        frontcache.purge_after_commit({"story:5"})
+        frontcache.purge_after_commit({"story:6"})
     assert purged == [{"story:5", "story:6"}]
