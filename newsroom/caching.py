@@ -472,31 +472,39 @@ def current_generation(request=None) -> int | None:
 
 def render_cached_fragments(name: str, pks, render_missing, request=None, timeout=3600):
     """HTML fragments for the objects ``pks``, kept in the cache under the
-    page generation and read in one round trip; ``render_missing(pks)``
-    returns {pk: html} for those not cached (leaving out any that are gone).
-    A list page's story cards are the same on home, section, tag and entity
-    pages until something readers see changes."""
+    page generation; ``render_missing(pks)`` returns {pk: html} for those not
+    cached (leaving out any that are gone). A list page's story cards are
+    the same on home, section, tag and entity pages until something readers
+    see changes. The list itself is kept too, under its ids: the same page
+    then reads its cards in one key, not one key a card."""
     pks = list(pks)
     generation = current_generation(request)
     if generation is None:
         rendered = render_missing(pks)
         return [rendered[pk] for pk in pks if pk in rendered]
+    ids = hashlib.sha256(",".join(map(str, pks)).encode()).hexdigest()
+    list_key = f"newsroom:fragments:{generation}:{name}:{ids}"
     keys = {pk: f"newsroom:fragment:{generation}:{name}:{pk}" for pk in pks}
     try:
+        found = cache.get_many([list_key])
+        if list_key in found:
+            return found[list_key]
         found = cache.get_many(keys.values())
     except Exception:
         logger.warning("Cache unavailable: rendering %s uncached", name)
         found = {}
     missing = [pk for pk in pks if keys[pk] not in found]
+    fresh = {}
     if missing:
         rendered = render_missing(missing)
         fresh = {keys[pk]: html for pk, html in rendered.items()}
         found.update(fresh)
-        try:
-            cache.set_many(fresh, timeout)
-        except Exception:
-            logger.warning("Cache unavailable: not storing %s", name)
-    return [found[keys[pk]] for pk in pks if keys[pk] in found]
+    fragments = [found[keys[pk]] for pk in pks if keys[pk] in found]
+    try:
+        cache.set_many({**fresh, list_key: fragments}, timeout)
+    except Exception:
+        logger.warning("Cache unavailable: not storing %s", name)
+    return fragments
 
 
 def cached_for_generation(name: str, compute, timeout: int = 3600, request=None):

@@ -3,11 +3,15 @@
 Load with ``{% load newsroom %}``.
 """
 
+import functools
 import json
 from urllib.parse import urlsplit
 
 from django import template
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.template.loader import get_template
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
@@ -16,6 +20,29 @@ from articles.models import Article
 from newsroom.caching import render_cached_fragments
 
 register = template.Library()
+
+
+@register.simple_tag
+def site_url(name):
+    """``{% url name %}`` for an address that takes no arguments (home,
+    search, the latest feeds), reversed once per process rather than on
+    every page: the masthead, footer and feed links ask for them on each.
+    An address the URLconf lacks is empty, as with ``{% url … as … %}``."""
+    return _reversed(name, get_script_prefix(), get_urlconf())
+
+
+@functools.cache
+def _reversed(name: str, prefix: str, urlconf) -> str:
+    try:
+        return reverse(name, urlconf=urlconf)
+    except NoReverseMatch:
+        return ""
+
+
+@receiver(setting_changed)
+def _forget_reversed(setting, **kwargs):
+    if setting in ("ROOT_URLCONF", "FORCE_SCRIPT_NAME"):
+        _reversed.cache_clear()
 
 
 @register.filter

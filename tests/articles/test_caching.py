@@ -455,3 +455,35 @@ def test_a_generation_that_cannot_be_raised_degrades_to_uncached_pages(
         with connection.cursor() as cursor:
             cursor.execute(f"DROP TRIGGER refuse_generation ON {table}")
             cursor.execute("DROP FUNCTION refuse_generation()")
+
+
+@override_settings(PAGE_CACHE_SECONDS=0)
+def test_a_list_reads_its_story_cards_in_one_key_until_the_site_changes(
+    client, monkeypatch, editor
+):
+    """Pages built afresh still keep their story cards: the same list is one
+    cache key, not one key a card; a change readers see renders it anew."""
+    stories = ArticleFactory.create_batch(4, published=True)
+    first = get(client, HOME).content
+    reads = []
+    real_get_many = cache.get_many
+
+    def get_many(keys, *args, **kwargs):
+        keys = list(keys)
+        reads.append([key for key in keys if ":fragment" in key])
+        return real_get_many(keys, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "get_many", get_many)
+    assert get(client, HOME).content == first
+    # The lead story and the grid: two lists, one key each.
+    fragment_reads = [keys for keys in reads if keys]
+    assert len(fragment_reads) == 2
+    assert all(len(keys) == 1 and ":fragments:" in keys[0] for keys in fragment_reads)
+
+    perform(stories[0], Action.WITHDRAW, editor, comment="Pulled")
+    reads.clear()
+    page = get(client, HOME).content.decode()
+    assert stories[0].headline not in page
+    assert stories[1].headline in page
+    # Each list missed under the new generation: the list, then its cards.
+    assert len([keys for keys in reads if keys]) == 4
