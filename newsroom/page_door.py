@@ -24,7 +24,6 @@ Cache-Control, the front cache's keys) were stored with the page.
 tests/test_page_door.py holds the door's answers to the whole stack's.
 """
 
-import logging
 import time
 
 from django.core.handlers.wsgi import WSGIRequest
@@ -32,8 +31,6 @@ from django.middleware.security import SecurityMiddleware
 
 from newsroom import caching
 from newsroom.middleware import identify, log_request
-
-logger = logging.getLogger(__name__)
 
 
 class PageDoor:
