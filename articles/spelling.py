@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
 from django.db import connection
+from django.utils import timezone
 
-from articles.models import SearchWord
-from articles.search import WORD, search_word, uses_postgres
+from articles.models import Article, SearchWord
+from articles.search import CONFIG, WORD, search_word, uses_postgres
 from entities.models import Alias, Entity
 
 # At most this many words of a query are looked at.
@@ -65,21 +66,30 @@ def _corrects(name: str, words: list[str]) -> bool:
 
 def unknown_words(words: list[str]) -> dict[str, str | None]:
     """The lexicon's forms of ``words`` that no public story uses, each with
-    the lexicon's closest word (or None). One query."""
+    the lexicon's closest word that a public story uses now (or None). One
+    query. The lexicon only grows: a word of a story that was scheduled, or
+    withdrawn since, stays in it, so a correction is checked against the
+    stories readers can see, never offered from the lexicon alone."""
     keys = sorted({search_word(word) for word in words})
     table = SearchWord._meta.db_table
+    stories = Article._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
             SELECT q.w, (
                 SELECT s.word FROM {table} s
                 WHERE s.word %% q.w AND similarity(s.word, q.w) >= %s
+                AND EXISTS (
+                    SELECT 1 FROM {stories} a
+                    WHERE a.status = %s AND a.published_at <= %s
+                    AND a.search_vector @@ plainto_tsquery(%s::regconfig, s.word)
+                )
                 ORDER BY similarity(s.word, q.w) DESC, s.word LIMIT 1
             )
             FROM unnest(%s::text[]) AS q(w)
             WHERE NOT EXISTS (SELECT 1 FROM {table} k WHERE k.word = q.w)
             """,
-            [WORD_SIMILARITY, keys],
+            [WORD_SIMILARITY, Article.Status.PUBLISHED, timezone.now(), CONFIG, keys],
         )
         return dict(cursor.fetchall())
 

@@ -2,6 +2,7 @@
 stories' words and the entities' names (pg_trgm), and correctly spelled
 searches are left exactly as they were."""
 
+import datetime
 import importlib
 
 import pytest
@@ -9,6 +10,7 @@ from django.apps import apps as django_apps
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from articles import spelling
 from articles.models import Article, SearchWord
@@ -115,6 +117,30 @@ def test_words_readers_cannot_see_are_never_suggested(client, story):
     story("withdrawn", headline="Quorvath recalled")
     assert spelling.suggest("Zephyrx") is None
     assert spelling.suggest("Quorvat") is None
+
+
+def test_words_of_scheduled_or_withdrawn_stories_are_never_offered(client, users):
+    """Their words are in the lexicon (a scheduled story's are recorded when
+    it is saved; nothing removes a withdrawn one's), yet no correction may
+    show them while readers cannot see the story."""
+    published(headline="Electric plant opens")
+    embargoed = published(
+        headline="Zephyrix unveiled",
+        published_at=timezone.now() + datetime.timedelta(days=1),
+    )
+    pulled = published(headline="Quorvath recalled")
+    perform(pulled, Action.WITHDRAW, users["editor"], comment="Legal")
+    assert {"zephyrix", "quorvath"} <= set(
+        SearchWord.objects.values_list("word", flat=True)
+    )
+    assert embargoed.status == Article.Status.PUBLISHED
+
+    assert spelling.suggest("Zephyrx") is None
+    assert spelling.suggest("Quorvat") is None
+    response = search(client, "Zephyrx or Electrik")
+    page = response.content.decode()
+    assert "Zephyrix" not in page
+    assert response.context["query"] == "Zephyrx or Electric"
 
 
 def test_publishing_adds_the_storys_words(story, users):
