@@ -18,7 +18,6 @@ import datetime
 from dataclasses import dataclass
 
 import reversion
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import models, transaction
 from django.urls import reverse
@@ -26,7 +25,7 @@ from django.utils import timezone
 from reversion.models import Version
 
 from articles.models import Article, Transition
-from newsroom.mail import Mail, queue_mail
+from newsroom.mail import Mail, admin_link, public_link, queue_mail
 
 Status = Article.Status
 
@@ -300,9 +299,10 @@ def notify(transition: Transition) -> None:
         "headline": article.headline,
         "comment": transition.comment,
         "when": when,
-        "admin_url": settings.ADMIN_BASE_URL
-        + reverse("admin:articles_article_change", args=[article.pk]),
-        "public_url": settings.SITE_URL + article.get_absolute_url()
+        "admin_url": admin_link(
+            reverse("admin:articles_article_change", args=[article.pk])
+        ),
+        "public_url": public_link(article.get_absolute_url())
         if action in {Action.PUBLISH, Action.SCHEDULE}
         else "",
     }

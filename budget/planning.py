@@ -30,7 +30,7 @@ from django.utils.html import linebreaks
 
 from articles.models import Article, ArticleEntity, Author, Byline
 from budget.models import BudgetChange, BudgetItem, describe_people, describe_slot
-from newsroom.mail import Mail, queue_mail
+from newsroom.mail import Mail, admin_link, queue_mail
 
 logger = logging.getLogger(__name__)
 Status = BudgetItem.Status
@@ -315,7 +315,7 @@ def start_story(item: BudgetItem, user) -> Article:
             people,
             "story started",
             "started its story. Open it: "
-            + reverse("admin:articles_article_change", args=[article.pk]),
+            + admin_link(reverse("admin:articles_article_change", args=[article.pk])),
         )
         if messages:
             transaction.on_commit(lambda: send(messages), robust=True)
@@ -390,7 +390,8 @@ def _item_lines(item: BudgetItem) -> list[str]:
         lines += ["", "Budget line:", item.notes]
     lines += [
         "",
-        f"Open it: {reverse('admin:budget_budgetitem_change', args=[item.pk])}",
+        "Open it: "
+        + admin_link(reverse("admin:budget_budgetitem_change", args=[item.pk])),
     ]
     return lines
 

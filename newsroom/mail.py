@@ -51,6 +51,17 @@ class Mail:
         )
 
 
+def admin_link(path: str) -> str:
+    """An admin page's address as a mail must give it: absolute, on the
+    admin's public base (ADMIN_BASE_URL), never a bare path."""
+    return settings.ADMIN_BASE_URL + path
+
+
+def public_link(path: str) -> str:
+    """A reader's page's address in a mail, on the site's base (SITE_URL)."""
+    return settings.SITE_URL + path
+
+
 def queue_mail(mails: list[Mail]) -> None:
     """Send ``mails`` from the background worker once the current
     transaction commits (at once outside one): a step rolled back sends

@@ -70,7 +70,12 @@ def test_moving_logs_both_slots_and_emails_the_assignee(assigned, users, mailbox
         message.body
     )
     assert "Why: After the results call." in message.body
-    assert reverse("admin:budget_budgetitem_change", args=[assigned.pk]) in message.body
+    # Absolute, on the admin's base: a mail program cannot open a bare path.
+    assert (
+        "Open it: https://admin.newsroom.test"
+        + reverse("admin:budget_budgetitem_change", args=[assigned.pk])
+        in message.body
+    )
 
 
 def test_the_email_waits_for_the_commit(assigned, users, mailoutbox):
@@ -197,7 +202,11 @@ def test_starting_the_story_makes_a_draft_from_the_item(frozen_now, users, mailb
     assert version.revision.comment == "Started from the story budget"
     assert version.revision.user == users["editor"]
     assert recipients(mail) == ["journalist@newsroom.test", "newcomer@newsroom.test"]
-    assert reverse("admin:articles_article_change", args=[story.pk]) in mail[0].body
+    assert (
+        "Open it: https://admin.newsroom.test"
+        + reverse("admin:articles_article_change", args=[story.pk])
+        in mail[0].body
+    )
 
 
 def test_an_item_becomes_a_story_once(frozen_now, users):
