@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, Byline
+from budget import planning
 from budget.models import BudgetItem
 
 # The hours the day view always shows, so that there is somewhere to drop an
@@ -170,9 +171,7 @@ def _start_of(day: datetime.date) -> datetime.datetime:
 
 
 def _item_entry(item: BudgetItem, can_move: bool) -> Entry:
-    movable = (
-        can_move and not item.is_placed_by_story and item.state != item.Status.SPIKED
-    )
+    movable = can_move and planning.fixed_slot(item) is None
     return Entry(
         kind="item",
         title=item.slug_line,

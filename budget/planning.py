@@ -73,9 +73,31 @@ def story_refusal(user, item: BudgetItem) -> str | None:
     return None
 
 
+def spike_refusal(user, item: BudgetItem) -> str | None:
+    """Why ``user`` may not spike ``item``, or None. Once the item has its
+    story, the budget shows the story's state, so spiking the item would
+    change nothing the desk sees: the story is the thing to act on."""
+    if not is_planner(user):
+        return "Only editors may spike an item."
+    if item.status == Status.SPIKED:
+        return "This item is spiked already."
+    if item.story_id is not None:
+        return (
+            "It has its story: the budget follows the story. Delete the draft, "
+            "or send the story back or withdraw it, instead."
+        )
+    return None
+
+
 def move_refusal(user, item: BudgetItem) -> str | None:
     if not is_planner(user):
         return "Only editors may move an item."
+    return fixed_slot(item)
+
+
+def fixed_slot(item: BudgetItem) -> str | None:
+    """Why ``item``'s slot cannot move, whoever asks (the calendar offers a
+    move only where this is None), or None."""
     if item.status == Status.SPIKED and item.story_id is None:
         return "A spiked item has no slot to move."
     if item.is_placed_by_story:
@@ -250,18 +272,8 @@ def spike(item: BudgetItem, user, *, comment: str = "") -> list[BudgetChange]:
     """Drop the item from the budget (it stays in the log and the filter)."""
 
     def to_spiked(locked):
-        if not is_planner(user):
-            raise PlanningError("Only editors may spike an item.")
-        if locked.story is not None and locked.story.status in {
-            Article.Status.IN_REVIEW,
-            Article.Status.PUBLISHED,
-        }:
-            raise PlanningError(
-                "Its story is filed or published: send it back or withdraw it "
-                "in the story instead."
-            )
-        if locked.status == Status.SPIKED:
-            raise PlanningError("This item is spiked already.")
+        if reason := spike_refusal(user, locked):
+            raise PlanningError(reason)
         locked.status = Status.SPIKED
 
     return save_plan(item, user, to_spiked, comment=comment)

@@ -244,8 +244,7 @@ class BudgetItemAdmin(admin.ModelAdmin):
                 {
                     "changes": obj.changes.select_related("user")[:50],
                     "can_move": planning.move_refusal(user, obj) is None,
-                    "can_spike": planning.is_planner(user)
-                    and obj.status != BudgetItem.Status.SPIKED,
+                    "can_spike": planning.spike_refusal(user, obj) is None,
                     "can_start_story": planning.story_refusal(user, obj) is None,
                 }
             )

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Section
+from budget import planning
 from budget.calendar import budget_days, week_of
 from budget.models import BudgetItem
 from tests.budget.conftest import TOMORROW
@@ -107,6 +108,33 @@ def test_only_what_an_editor_may_move_is_movable(planned_day):
     assert movable == {"KRUEGER-PROFILE", "GWM-TALKS"}
     (day,) = budget_days([TOMORROW], can_move=False)
     assert not any(entry.move_url for entry in day.entries)
+
+
+def test_the_calendar_offers_a_move_exactly_where_the_move_is_allowed(
+    planned_day, users
+):
+    """One rule (budget.planning.move_refusal) for the calendar's move links
+    and the move itself, whatever the item's story."""
+    BudgetItemFactory(
+        slug_line="WITHDRAWN-STORY",
+        planned_date=TOMORROW,
+        story=ArticleFactory(withdrawn=True),
+    )
+    (day,) = budget_days([TOMORROW], can_move=True)
+    shown = [entry for entry in day.entries if entry.kind == "item"]
+    offered = {entry.url for entry in shown if entry.move_url}
+    allowed = {
+        entry.url
+        for entry in shown
+        if planning.move_refusal(users["editor"], item_of(entry)) is None
+    }
+    assert len(shown) >= 3
+    assert offered == allowed
+
+
+def item_of(entry):
+    pk = re.search(r"/budgetitem/(\d+)/", entry.url)[1]
+    return BudgetItem.objects.select_related("story").get(pk=pk)
 
 
 def test_a_week_runs_monday_to_sunday(planned_day):

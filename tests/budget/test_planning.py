@@ -160,13 +160,21 @@ def test_spiking_logs_and_tells_the_assignee(assigned, users, mailbox):
     assert mail[0].subject.endswith("GWM-TALKS: spiked")
 
 
-def test_a_filed_or_published_story_is_not_spiked(assigned, users):
-    assigned.story = ArticleFactory(in_review=True)
+@pytest.mark.parametrize("story_state", ["draft", "in_review", "published"])
+def test_an_item_with_its_story_is_not_spiked(assigned, users, story_state):
+    """The budget shows the story's state once there is one: spiking the
+    item would change nothing the desk sees, so the story is acted on."""
+    assigned.story = ArticleFactory(**{story_state: True})
     assigned.save()
-    with pytest.raises(planning.PlanningError, match="filed or published"):
+    assert planning.spike_refusal(users["editor"], assigned).startswith(
+        "It has its story"
+    )
+    with pytest.raises(planning.PlanningError, match="It has its story"):
         planning.spike(assigned, users["editor"])
     with pytest.raises(planning.PlanningError, match="Only editors may spike"):
         planning.spike(assigned, users["author"])
+    assigned.refresh_from_db()
+    assert assigned.status == Status.ASSIGNED
 
 
 # Turning an item into a story
