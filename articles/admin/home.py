@@ -250,12 +250,18 @@ def editor_panels(request, now) -> list[Panel]:
         .order_by("-modified_at", "-pk")
     )
 
+    # The stories the list links to (the same filter), each with its latest
+    # correction of the day: the count is of stories, as the list's is.
+    latest_correction = Correction.objects.filter(
+        article=OuterRef("pk"), published_at__gte=newsroom_day_start(now)
+    ).order_by("-published_at", "-pk")
     corrections_today = (
-        Correction.objects.filter(
-            published_at__gte=newsroom_day_start(now), published_at__lte=now
+        filters["corrected_today"][1](stories)
+        .annotate(
+            corrected_at=Subquery(latest_correction.values("published_at")[:1]),
+            correction_text=Subquery(latest_correction.values("text")[:1]),
         )
-        .select_related("article")
-        .order_by("-published_at", "-pk")
+        .order_by("-corrected_at", "-pk")
     )
 
     pending = MentionSuggestion.objects.filter(
@@ -327,11 +333,8 @@ def editor_panels(request, now) -> list[Panel]:
             "Corrections added today",
             corrections_today,
             story_list(when="corrected_today"),
-            lambda c: Row(
-                c.article.headline,
-                story_url(c.article_id),
-                [when(c.published_at)],
-                quote=Truncator(c.text).words(25),
+            lambda s: story_row(
+                s, when(s.corrected_at), quote=Truncator(s.correction_text).words(25)
             ),
             "No corrections today.",
         ),

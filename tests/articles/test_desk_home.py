@@ -162,6 +162,10 @@ def desk_day(story, users, time_machine):
     story("published", headline="Out yesterday", published_at=NOW - 25 * HOUR)
     corrected = story("published", headline="Corrected story")
     CorrectionFactory(article=corrected, text="The plant is in Oxford.")
+    # Two corrections today on one story: one story in the panel and its list.
+    CorrectionFactory(
+        article=corrected, text="An earlier fix today.", published_at=NOW - 2 * HOUR
+    )
     CorrectionFactory(
         article=corrected,
         text="An older correction.",
