@@ -220,7 +220,7 @@ def record_changes(
     if comment:
         messages = [message.with_comment(comment) for message in messages]
     if messages:
-        transaction.on_commit(lambda: send(messages), robust=True)
+        send(messages)
     return changes
 
 
@@ -330,7 +330,7 @@ def start_story(item: BudgetItem, user) -> Article:
             + admin_link(reverse("admin:articles_article_change", args=[article.pk])),
         )
         if messages:
-            transaction.on_commit(lambda: send(messages), robust=True)
+            send(messages)
     item.refresh_from_db()
     return article
 

@@ -133,7 +133,7 @@ class _CopyOnCommit:
     def __init__(self, alias: str):
         self.alias = alias
 
-    def __call__(self) -> None:
+    def copy(self) -> None:
         connection = connections[self.alias]
         _copies_registered.pop(connection, None)
         row = _generation_row(connection)
@@ -161,7 +161,9 @@ def _copy_after_commit(alias: str) -> None:
     if not _copy_pending(alias):
         copy = _CopyOnCommit(alias)
         _copies_registered[connections[alias]] = weakref.ref(copy)
-        transaction.on_commit(copy, using=alias, robust=True)
+        # A bound method: Django names a robust callback that failed by its
+        # __qualname__, which an instance does not have.
+        transaction.on_commit(copy.copy, using=alias, robust=True)
 
 
 # What becomes visible to readers with no write, at a time set in advance:

@@ -161,7 +161,7 @@ class _PurgeOnCommit:
         self.keys: set[str] = set()
         self.sent = False
 
-    def __call__(self) -> None:
+    def send(self) -> None:
         self.sent = True
         purger().purge(self.keys)
 
@@ -186,7 +186,10 @@ def purge_after_commit(keys: Iterable[str], using: str | None = None) -> None:
     pending = _pending_purges.get(place)
     if pending is None or pending.sent:
         pending = _pending_purges[place] = _PurgeOnCommit()
-        transaction.on_commit(pending, using)
+        # Robust: a purge that fails is logged, and never fails the step.
+        # A bound method: Django names a robust callback that failed by its
+        # __qualname__, which an instance does not have.
+        transaction.on_commit(pending.send, using, robust=True)
     pending.keys |= keys
 
 

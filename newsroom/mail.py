@@ -73,7 +73,8 @@ def queue_mail(mails: list[Mail]) -> None:
                 to=mail.to, subject=mail.subject, text=mail.text, html=mail.html
             )
 
-    transaction.on_commit(enqueue)
+    # Robust: mail that cannot be queued is logged, never the step's failure.
+    transaction.on_commit(enqueue, robust=True)
 
 
 def retry_delay(attempt: int) -> datetime.timedelta | None:

@@ -2,6 +2,8 @@
 change purges once it commits (newsroom/frontcache.py, newsroom/purging.py).
 tests/test_front_cache.py runs the same against a real Varnish."""
 
+import http.client
+
 import pytest
 from django.db import transaction
 from django.test import Client
@@ -208,3 +210,22 @@ def test_one_purge_per_transaction_and_none_for_what_rolls_back(
         frontcache.purge_after_commit({"story:5"})
         frontcache.purge_after_commit({"story:6"})
     assert purged == [{"story:5", "story:6"}]
+
+
+def test_a_purge_backend_that_raises_never_fails_the_committed_step(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    """A CDN backend's own error, or a garbled answer (not an OSError), is
+    logged after the commit; the editor's step has happened and stands."""
+
+    class Garbled(frontcache.Purger):
+        def purge(self, keys):
+            raise http.client.BadStatusLine("garbled")
+
+    monkeypatch.setattr(frontcache, "purger", lambda: Garbled())
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        transaction.atomic(),
+    ):
+        frontcache.purge_after_commit({"story:1"})
+    assert len(callbacks) == 1
