@@ -305,12 +305,17 @@ class Article(models.Model):
             and self.published_at <= timezone.now()
         )
 
+    @property
+    def is_scheduled(self) -> bool:
+        """Approved for publication at a time that has not come yet."""
+        return self.status == self.Status.PUBLISHED and not self.is_published
+
     def state_label(self, *, time_only: bool = False) -> str:
         """The story's state as the desk says it: its status, or, for a story
         published but whose time has not come, "Scheduled for 11 Jun 2025,
         09:30" ("Scheduled for 09:30" with ``time_only``, where its day is
         already shown)."""
-        if self.status == self.Status.PUBLISHED and not self.is_published:
+        if self.is_scheduled:
             when = timezone.localtime(self.published_at)
             form = "H:i" if time_only else "DATETIME_FORMAT"
             return f"Scheduled for {date_format(when, form)}"
