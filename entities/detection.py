@@ -53,12 +53,7 @@ from entities.detection_rules import (
     whole_word,
     written_in_capitals,
 )
-from newsroom.text import fold_accents
-
-_DIGRAPHS = str.maketrans(
-    {"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"}
-)
-
+from newsroom.text import fold_accents, fold_digraphs
 
 # What a pattern is: a name or alias, a person's short name (used alone only
 # after the full name, or where it is unique), a person's first word (the
@@ -164,7 +159,7 @@ class MentionIndex:
             )
         else:
             pattern = Pattern(term.entity_id, folded, plural_ok=plural_ok)
-            digraphed = lower_aligned(fold_accents(text.translate(_DIGRAPHS)))
+            digraphed = lower_aligned(fold_accents(fold_digraphs(text)))
             for key in {lower, undigraph(lower), digraphed}:
                 yield key, pattern
         title_cased = not term.is_person_name and title_cased_capitals(folded)
@@ -193,7 +188,7 @@ class MentionIndex:
             surname = Pattern(term.entity_id, fold_accents(short), role=role)
             low = lower_aligned(fold_accents(short))
             # Spelt every way the full name is: "Krüger" is also "Krueger".
-            digraph = lower_aligned(fold_accents(short.translate(_DIGRAPHS)))
+            digraph = lower_aligned(fold_accents(fold_digraphs(short)))
             for key in {low, undigraph(low), digraph}:
                 yield key, surname
 
