@@ -268,8 +268,13 @@ def render_article(request, article, *, preview=None, status=200):
         "tags": tags,
         "corrections": corrections,
         "in_this_story": mark_safe(entities["panel"]),  # rendered by our template
+        # A preview's are read afresh too: a draft's tags and links change
+        # without raising the page generation its cache is kept under.
         "related_stories": related_stories(
-            article, entities["ids"], [tag.pk for tag in tags], request=request
+            article,
+            entities["ids"],
+            [tag.pk for tag in tags],
+            request=None if preview else request,
         ),
         "preview": preview,
         "json_ld": [
