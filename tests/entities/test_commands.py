@@ -72,13 +72,15 @@ def test_a_rescan_links_the_stories_that_mention_a_new_company(spotlight):
     # "BMW" alone is the group or the brand: each demo story's context
     # (MINI, Great Wall, the group's chief) decides, and says so.
     assert not MentionSuggestion.objects.filter(ambiguous=True).exists()
-    assert all(
-        why.startswith("chosen over BMW: ")
+    said = [
+        why
         for reasons in MentionSuggestion.objects.filter(
             entity__slug="bmw-group"
         ).values_list("reasons", flat=True)
         for why in reasons
-    )
+    ]
+    assert said
+    assert all(why.startswith("chosen over BMW: ") for why in said)
 
 
 def test_a_second_rescan_links_nothing_new(spotlight):
