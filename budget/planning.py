@@ -24,6 +24,7 @@ import reversion
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import linebreaks
@@ -361,6 +362,10 @@ def follow_assignees_in_bylines(item, old_ids, new_ids, user) -> None:
         Byline.objects.filter(
             article=story, author__user__in=old_ids - new_ids
         ).delete()
+        # A changed story: a form left open on it is now stale, and its
+        # save is refused as an edit conflict rather than undoing this.
+        Article.objects.filter(pk=story.pk).update(version=F("version") + 1)
+        story.refresh_from_db(fields=["version"])
         reversion.add_to_revision(story)
         reversion.set_user(user)
         reversion.set_comment("Bylines follow the budget's assignees")

@@ -271,6 +271,7 @@ def test_assigning_follows_the_draft_s_bylines(frozen_now, users, mailbox):
     item = BudgetItemFactory(status=Status.IDEA)
     planning.start_story(item, users["editor"])
     item.refresh_from_db()
+    version = item.story.version
     before = planning.Plan.of(item)
     item.assignees.set([users["author"]])
     item.status = Status.ASSIGNED
@@ -279,6 +280,8 @@ def test_assigning_follows_the_draft_s_bylines(frozen_now, users, mailbox):
     mail = mailbox(lambda: planning.record_changes(item, before, users["editor"]))
 
     assert [a.user for a in item.story.byline_authors] == [users["author"]]
+    # The story changed: a form left open on it saves as an edit conflict.
+    assert Article.objects.get(pk=item.story_id).version == version + 1
     assert log_of(item)[-2:] == [
         (Kind.STATUS, "Idea", "Assigned"),
         (Kind.ASSIGNED, "nobody", "journalist"),
@@ -290,7 +293,7 @@ def test_assigning_follows_the_draft_s_bylines(frozen_now, users, mailbox):
     before = planning.Plan.of(item)
     item.assignees.set([users["journalist"]])
     mail.clear()
-    mailbox(lambda: planning.record_changes(item, before, users["editor"]))
+    mail = mailbox(lambda: planning.record_changes(item, before, users["editor"]))
     assert [a.user for a in item.story.byline_authors] == [users["journalist"]]
     assert {m.subject.rsplit(": ", 1)[1]: m.to for m in mail} == {
         "assigned to you": ["other_journalist@newsroom.test"],
