@@ -12,6 +12,7 @@ import sys
 
 import pytest
 from aiosmtpd.controller import Controller
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -114,11 +115,16 @@ def test_the_worker_sends_a_plain_text_and_an_html_part(
     assert DBTaskResult.objects.get().status == "SUCCESSFUL"
 
 
-def test_nothing_is_queued_by_a_step_that_rolls_back(mail_worker):
-    # No on_commit callbacks run: the test's transaction never commits.
-    queue_mail([a_mail()])
-    assert DBTaskResult.objects.count() == 0
-    assert mail_worker() == []
+def test_nothing_is_queued_by_a_step_that_rolls_back(
+    django_capture_on_commit_callbacks,
+):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        with pytest.raises(RuntimeError), transaction.atomic():
+            queue_mail([a_mail()])
+            raise RuntimeError("the step fails")
+        queue_mail([a_mail()])  # a step that commits, for contrast
+    assert len(callbacks) == 1
+    assert DBTaskResult.objects.count() == 1
 
 
 def test_a_stopped_mail_server_neither_fails_nor_holds_the_editors_click(
