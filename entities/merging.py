@@ -8,9 +8,9 @@ from django.dispatch import Signal
 
 from articles.models import ArticleEntity
 from entities.models import (
+    KIND_MODELS,
     Alias,
     Brand,
-    Company,
     CompanyRelationship,
     DetectionSettings,
     Entity,
@@ -18,17 +18,11 @@ from entities.models import (
     EntityRedirect,
     ExclusionPhrase,
     MentionSuggestion,
-    Person,
     Quote,
     Role,
 )
 
 # Each kind's admin pages (and so its history) are its own model's.
-KIND_MODELS = {
-    Entity.Kind.COMPANY: Company,
-    Entity.Kind.PERSON: Person,
-    Entity.Kind.BRAND: Brand,
-}
 # Sent inside the merge, before the duplicate is deleted, for apps that link
 # to entities themselves (the story budget): receivers take ``keep`` and
 # ``duplicate``, move their links and return {what: how many moved}.

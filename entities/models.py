@@ -145,6 +145,14 @@ class Brand(Entity):
         super().save(*args, **kwargs)
 
 
+# Each kind's own model: the table that holds what only that kind has.
+KIND_MODELS = {
+    Entity.Kind.COMPANY: Company,
+    Entity.Kind.PERSON: Person,
+    Entity.Kind.BRAND: Brand,
+}
+
+
 class Alias(models.Model):
     """Another name the text may use for an entity ("BMW AG", "Krüger")."""
 

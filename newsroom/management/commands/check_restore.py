@@ -25,16 +25,10 @@ from django.db.migrations.executor import MigrationExecutor
 from django.db.models import Exists, OuterRef
 
 from articles.models import Article
-from entities.models import Brand, Company, DetectionSettings, Entity, Person
+from entities.models import KIND_MODELS, DetectionSettings, Entity
 
 # One row, always pk 1, never inserted through its sequence.
 SINGLETON_TABLES = {DetectionSettings._meta.db_table}
-
-ENTITY_KINDS = {
-    Entity.Kind.COMPANY: Company,
-    Entity.Kind.PERSON: Person,
-    Entity.Kind.BRAND: Brand,
-}
 
 
 def label(model) -> str:
@@ -199,7 +193,7 @@ class Command(BaseCommand):
         inheritance): a restore of one table without the other leaves an
         entity no page can show."""
         self.heading("Companies, people and brands")
-        for kind, child in ENTITY_KINDS.items():
+        for kind, child in KIND_MODELS.items():
             orphans = self.query(
                 f"{kind} rows",
                 lambda kind=kind, child=child: list(
