@@ -47,14 +47,16 @@ class ImageQuerySet(models.QuerySet):
 
 
 class ArticleQuerySet(models.QuerySet):
-    def published(self):
-        """Stories a reader may see: published, and their publish time has come.
+    def published(self, now=None):
+        """Stories a reader may see: published, and their publish time has come
+        (by ``now``, the present unless given).
 
         The one definition of public: every view, feed, sitemap and search
         starts here.
         """
         return self.filter(
-            status=self.model.Status.PUBLISHED, published_at__lte=timezone.now()
+            status=self.model.Status.PUBLISHED,
+            published_at__lte=timezone.now() if now is None else now,
         )
 
     def scheduled(self):

@@ -27,7 +27,7 @@ from articles.search import (
     uses_postgres,
 )
 from articles.sitemaps import news_stories
-from articles.story_page import article_page_queryset, render_article
+from articles.story_page import article_page_queryset, public_story, render_article
 from entities.detection import current_index
 from entities.models import Entity
 from newsroom import frontcache
@@ -100,7 +100,7 @@ class AuthorView(StoryListView):
 
 
 def article_detail(request, slug):
-    article = article_page_queryset().published().filter(slug=slug).first()
+    article = public_story(slug)
     if article is not None:
         return render_article(request, article)
     # Not public: say why, without giving away drafts.

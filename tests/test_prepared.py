@@ -1,0 +1,108 @@
+"""newsroom.prepared: a queryset compiled once, run with each request's values,
+gives what the queryset itself gives."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.db.models import Value
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from articles.models import Article
+from articles.story_page import article_page_queryset, public_story
+from newsroom.prepared import PreparedQuery
+from tests.factories import (
+    ArticleFactory,
+    AuthorFactory,
+    CorrectionFactory,
+    RenderedImageFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def page_query(builds):
+    def build(slug, now):
+        builds.append((slug, now))
+        return article_page_queryset().published(now=now).filter(slug=slug)
+
+    return PreparedQuery(Article, build, slug=str, now=datetime.datetime)
+
+
+def test_the_instances_are_the_querysets_with_related_rows_prefetches_and_annotations():
+    author = AuthorFactory(name="Ada Reporter")
+    story = ArticleFactory(
+        published=True,
+        lead_image=RenderedImageFactory(),
+        authors=[author],
+        tags=["electric"],
+    )
+    CorrectionFactory(article=story, text="The plant is in Shenyang.")
+    query = page_query([])
+
+    with CaptureQueriesContext(connection) as queries:
+        (prepared,) = query(slug=story.slug, now=timezone.now())
+        renditions = list(prepared.lead_image.renditions.all())
+        section_name = prepared.section.name
+    # The story, and the renditions it prefetches; nothing more when read.
+    assert len(queries) == 2
+
+    expected = article_page_queryset().published().get(slug=story.slug)
+    assert prepared.pk == expected.pk
+    assert prepared.get_deferred_fields() == expected.get_deferred_fields()
+    assert {"body_text", "search_vector"} <= prepared.get_deferred_fields()
+    assert section_name == expected.section.name
+    assert prepared.lead_image == expected.lead_image
+    assert renditions == list(expected.lead_image.renditions.all())
+    assert renditions
+    assert prepared.byline_rows == expected.byline_rows
+    assert prepared.byline_rows[0]["name"] == "Ada Reporter"
+    assert prepared.tag_rows == expected.tag_rows
+    assert prepared.correction_rows == expected.correction_rows
+    assert prepared.published_at == expected.published_at
+
+
+def test_it_is_compiled_once_and_then_run_with_each_requests_values():
+    builds = []
+    query = page_query(builds)
+    first = ArticleFactory(published=True)
+    second = ArticleFactory(published=True)
+    later = ArticleFactory(
+        status=Article.Status.PUBLISHED,
+        published_at=timezone.now() + datetime.timedelta(hours=1),
+    )
+
+    assert [a.pk for a in query(slug=first.slug, now=timezone.now())] == [first.pk]
+    assert [a.pk for a in query(slug=second.slug, now=timezone.now())] == [second.pk]
+    assert query(slug="no-such-story", now=timezone.now()) == []
+    # The time is a value too: the scheduled story is public once it has come.
+    assert query(slug=later.slug, now=timezone.now()) == []
+    in_two_hours = timezone.now() + datetime.timedelta(hours=2)
+    assert [a.pk for a in query(slug=later.slug, now=in_two_hours)] == [later.pk]
+    assert len(builds) == 1
+
+
+def test_a_value_that_never_reaches_the_sql_is_refused():
+    query = PreparedQuery(
+        Article,
+        lambda slug: Article.objects.annotate(marker=Value("fixed")),
+        slug=str,
+    )
+    with pytest.raises(ValueError, match="cannot be prepared"):
+        query(slug="anything")
+
+
+def test_only_strings_and_times_are_marked():
+    with pytest.raises(TypeError):
+        PreparedQuery(Article, lambda pk: Article.objects.filter(pk=pk), pk=int)
+
+
+def test_the_story_page_reads_the_public_story_and_nothing_else():
+    story = ArticleFactory(published=True)
+    draft = ArticleFactory(draft=True)
+    withdrawn = ArticleFactory(withdrawn=True)
+
+    assert public_story(story.slug).pk == story.pk
+    assert public_story(draft.slug) is None
+    assert public_story(withdrawn.slug) is None
