@@ -12,6 +12,7 @@ from django.utils.html import escape
 from taggit.models import Tag
 
 from articles.models import Article, Author, Section
+from newsroom.addresses import slug_url
 
 FEED_SIZE = 20
 
@@ -47,8 +48,8 @@ def feed_links(kind: str, obj, title: str) -> list[tuple[str, str, str]]:
     return [
         (
             title,
-            reverse(f"articles:feed_{kind}", kwargs={"slug": obj.slug}),
-            reverse(f"articles:feed_{kind}_atom", kwargs={"slug": obj.slug}),
+            slug_url(f"articles:feed_{kind}", obj.slug),
+            slug_url(f"articles:feed_{kind}_atom", obj.slug),
         )
     ]
 
@@ -207,7 +208,7 @@ class TagFeed(SubjectFeed):
 
     def link(self, obj=None):
         # taggit's Tag has no get_absolute_url.
-        return reverse("articles:tag", kwargs={"slug": obj.slug})
+        return slug_url("articles:tag", obj.slug)
 
     def description(self, obj=None):
         return f"The latest stories tagged {obj.name}."

@@ -16,6 +16,7 @@ from articles import search
 from articles.querysets import ArticleQuerySet, ImageQuerySet, PreviewLinkQuerySet
 from articles.richtext import sanitize_html
 from articles.slugs import save_with_unique_slug
+from newsroom.addresses import slug_url
 
 
 class Section(models.Model):
@@ -35,7 +36,7 @@ class Section(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("articles:section", kwargs={"slug": self.slug})
+        return slug_url("articles:section", self.slug)
 
 
 class Image(models.Model):
@@ -159,7 +160,7 @@ class Author(models.Model):
         )
 
     def get_absolute_url(self):
-        return reverse("articles:author", kwargs={"slug": self.slug})
+        return slug_url("articles:author", self.slug)
 
 
 class TaggedArticle(TaggedItemBase):
@@ -295,7 +296,7 @@ class Article(models.Model):
             search.record_words(self)
 
     def get_absolute_url(self):
-        return reverse("articles:article", kwargs={"slug": self.slug})
+        return slug_url("articles:article", self.slug)
 
     @property
     def is_published(self):

@@ -10,11 +10,11 @@ import datetime
 
 from django.contrib.sitemaps import Sitemap
 from django.db.models import Max
-from django.urls import reverse
 from django.utils import timezone
 from taggit.models import Tag
 
 from articles.models import Article, Author, Section
+from newsroom.addresses import slug_url
 from newsroom.caching import cached_for_generation
 
 NEWS_WINDOW = datetime.timedelta(hours=48)
@@ -101,7 +101,7 @@ class TagSitemap(StoryListSitemap):
     story_filter = "tagged_items__tag"
 
     def location(self, tag):
-        return reverse("articles:tag", kwargs={"slug": tag.slug})
+        return slug_url("articles:tag", tag.slug)
 
 
 class AuthorSitemap(StoryListSitemap):

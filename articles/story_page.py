@@ -15,7 +15,6 @@ from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import JSONObject
 from django.template import loader
 from django.template.response import TemplateResponse
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.dateparse import parse_datetime
@@ -33,6 +32,7 @@ from articles.models import (
 )
 from entities.models import Entity, Role
 from newsroom import frontcache
+from newsroom.addresses import fixed_url
 from newsroom.caching import cached_for_generation
 from newsroom.prepared import PreparedQuery
 
@@ -308,7 +308,7 @@ def render_article(request, article, *, preview=None, status=200):
             structured_data.breadcrumbs(
                 request,
                 [
-                    (settings.NEWSROOM_NAME, reverse("articles:home")),
+                    (settings.NEWSROOM_NAME, fixed_url("articles:home")),
                     (article.section.name, article.section.get_absolute_url()),
                     (article.headline, article.get_absolute_url()),
                 ],

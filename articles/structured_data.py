@@ -4,10 +4,10 @@ loaded: no queries of its own."""
 
 from django.conf import settings
 from django.templatetags.static import static
-from django.urls import reverse
 
 from articles.templatetags.newsroom import web_url
 from entities.models import Entity
+from newsroom.addresses import fixed_url
 
 SCHEMA_TYPE = {
     Entity.Kind.COMPANY: "Organization",
@@ -20,7 +20,7 @@ def publisher(request) -> dict:
     return {
         "@type": "NewsMediaOrganization",
         "name": settings.NEWSROOM_NAME,
-        "url": request.build_absolute_uri(reverse("articles:home")),
+        "url": request.build_absolute_uri(fixed_url("articles:home")),
         "logo": {
             "@type": "ImageObject",
             "url": request.build_absolute_uri(static("img/logo.png")),

@@ -7,10 +7,10 @@ each kind keeps its own fields in its own table.
 
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 
 from articles.slugs import save_with_unique_slug
+from newsroom.addresses import slug_url
 
 
 class Entity(models.Model):
@@ -87,7 +87,7 @@ class Entity(models.Model):
         )
 
     def get_absolute_url(self):
-        return reverse(f"entities:{self.kind}", kwargs={"slug": self.slug})
+        return slug_url(f"entities:{self.kind}", self.slug)
 
     @property
     def context_word_list(self) -> list[str]:

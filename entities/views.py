@@ -26,6 +26,7 @@ from entities.models import (
     Quote,
     Role,
 )
+from newsroom.addresses import fixed_url
 from newsroom.caching import cached_for_generation
 
 # The public URL segment of each kind.
@@ -164,7 +165,7 @@ class EntityView(StoryPagesMixin, ListView):
                 structured_data.breadcrumbs(
                     self.request,
                     [
-                        (settings.NEWSROOM_NAME, reverse("articles:home")),
+                        (settings.NEWSROOM_NAME, fixed_url("articles:home")),
                         (self.entity.name, self.entity.get_absolute_url()),
                     ],
                 ),

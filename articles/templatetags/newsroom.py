@@ -3,20 +3,17 @@
 Load with ``{% load newsroom %}``.
 """
 
-import functools
 import json
 from urllib.parse import urlsplit
 
 from django import template
-from django.core.signals import setting_changed
-from django.dispatch import receiver
 from django.template.loader import get_template
-from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
 from articles import feeds
 from articles.models import Article
+from newsroom import addresses
 from newsroom.caching import render_cached_fragments
 
 register = template.Library()
@@ -26,23 +23,17 @@ register = template.Library()
 def site_url(name):
     """``{% url name %}`` for an address that takes no arguments (home,
     search, the latest feeds), reversed once per process rather than on
-    every page: the masthead, footer and feed links ask for them on each.
-    An address the URLconf lacks is empty, as with ``{% url … as … %}``."""
-    return _reversed(name, get_script_prefix(), get_urlconf())
+    every page (newsroom.addresses): the masthead, footer and feed links ask
+    for them on each. An address the URLconf lacks is empty, as with
+    ``{% url … as … %}``."""
+    return addresses.fixed_url(name)
 
 
-@functools.cache
-def _reversed(name: str, prefix: str, urlconf) -> str:
-    try:
-        return reverse(name, urlconf=urlconf)
-    except NoReverseMatch:
-        return ""
-
-
-@receiver(setting_changed)
-def _forget_reversed(setting, **kwargs):
-    if setting in ("ROOT_URLCONF", "FORCE_SCRIPT_NAME"):
-        _reversed.cache_clear()
+@register.simple_tag
+def slug_url(name, slug):
+    """``{% url name slug %}`` for an address whose one argument is a slug
+    (a tag's, a section's), reversed once per process (newsroom.addresses)."""
+    return addresses.slug_url(name, slug)
 
 
 @register.filter

@@ -1,12 +1,13 @@
-"""{% site_url %}: the addresses every page links (home, search, the latest
-feeds) reversed once per process, as {% url %} would give them."""
+"""{% site_url %} and {% slug_url %}: the addresses every page links (home,
+search, the latest feeds, a tag's) reversed once per process
+(newsroom.addresses), as {% url %} would give them."""
 
 import pytest
 from django.template import Context, Template
 from django.test import override_settings
 from django.urls import reverse, set_script_prefix
 
-from articles.templatetags import newsroom
+from newsroom import addresses
 
 # A URLconf of another site, for the test that changes ROOT_URLCONF.
 urlpatterns = []
@@ -24,18 +25,25 @@ def test_it_is_what_url_gives(name):
 
 
 def test_it_is_reversed_once_then_remembered(monkeypatch):
-    newsroom._reversed.cache_clear()
+    addresses._fixed.cache_clear()
+    addresses._around_slug.cache_clear()
     calls = []
-    real = newsroom.reverse
+    real = addresses.reverse
 
     def counted(*args, **kwargs):
         calls.append(args)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(newsroom, "reverse", counted)
-    for _ in range(3):
-        render("{% site_url 'articles:home' %}{% site_url 'articles:search' %}")
-    assert len(calls) == 2
+    monkeypatch.setattr(addresses, "reverse", counted)
+    for slug in ["electric", "diesel", "hydrogen"]:
+        assert (
+            render(
+                "{% site_url 'articles:home' %}{% site_url 'articles:search' %}"
+                f"{{% slug_url 'articles:tag' '{slug}' %}}"
+            )
+            == f"//search//tags/{slug}/"
+        )
+    assert len(calls) == 3
 
 
 def test_an_address_the_urlconf_lacks_is_empty_and_a_new_urlconf_is_read():
