@@ -192,15 +192,17 @@ class SearchView(ListView):
             stories = stories.filter(published_at__date__lte=data["date_to"])
         if not uses_postgres():
             return search_stories(stories, self.query).for_listing()
-        match_ids = newest_matches(stories, self.query)
+        match_ids = newest_matches(stories, self.query, self.request)
         if not match_ids:
             # Nothing found: a word no public story uses is probably
             # misspelled. Show what the reader meant, if that finds stories
             # (and the entity whose name they nearly typed); a search that
             # finds something is never second-guessed.
-            self.suggestion = spelling.suggest(self.query)
+            self.suggestion = spelling.suggest(self.query, self.request)
             if self.suggestion and not data["exact"]:
-                corrected_ids = newest_matches(stories, self.suggestion.query)
+                corrected_ids = newest_matches(
+                    stories, self.suggestion.query, self.request
+                )
                 if corrected_ids:
                     self.searched_for, self.query = self.query, self.suggestion.query
                     match_ids = corrected_ids

@@ -26,6 +26,7 @@ changes (entities, aliases, phrases, roles and relationships bump it when
 they are saved).
 """
 
+import gc
 import itertools
 import threading
 from collections import defaultdict
@@ -519,8 +520,32 @@ def current_index() -> MentionIndex:
     if _cache["version"] != version:
         with _lock:
             if _cache["version"] != version:
+                replaced = _cache["index"]
                 _cache["index"] = MentionIndex(
                     terms_from_database(), entities_from_database()
                 )
                 _cache["version"] = version
+                _settle(_cache["index"], replaced)
     return _cache["index"]
+
+
+# An index of this many patterns or more is kept out of the collector's way.
+SETTLED_SIZE = 5_000
+
+
+def _settle(index: MentionIndex, replaced: MentionIndex | None) -> None:
+    """Keep a large index out of Python's full garbage collections.
+
+    At 20,000 entities the index is some 600,000 objects that live as long as
+    the process, and the collector walked every one of them on each full
+    collection: 300 ms, every few search requests (BENCHMARKS.md). Frozen
+    (gc.freeze), they are never walked again. What was frozen with it and
+    dies later is not freed until the next rebuild, which unfreezes
+    everything so that the index it replaces, and that garbage, can go."""
+    if index.size < SETTLED_SIZE and (replaced is None or replaced.size < SETTLED_SIZE):
+        return
+    if replaced is not None:
+        gc.unfreeze()
+    del replaced
+    gc.collect()
+    gc.freeze()
