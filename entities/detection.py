@@ -520,12 +520,12 @@ def current_index() -> MentionIndex:
     if _cache["version"] != version:
         with _lock:
             if _cache["version"] != version:
-                replaced = _cache["index"]
+                replaced = getattr(_cache["index"], "size", None)
                 _cache["index"] = MentionIndex(
                     terms_from_database(), entities_from_database()
                 )
                 _cache["version"] = version
-                _settle(_cache["index"], replaced)
+                _settle(_cache["index"].size, replaced)
     return _cache["index"]
 
 
@@ -533,19 +533,20 @@ def current_index() -> MentionIndex:
 SETTLED_SIZE = 5_000
 
 
-def _settle(index: MentionIndex, replaced: MentionIndex | None) -> None:
+def _settle(size: int, replaced_size: int | None) -> None:
     """Keep a large index out of Python's full garbage collections.
 
     At 20,000 entities the index is some 600,000 objects that live as long as
     the process, and the collector walked every one of them on each full
     collection: 300 ms, every few search requests (BENCHMARKS.md). Frozen
     (gc.freeze), they are never walked again. What was frozen with it and
-    dies later is not freed until the next rebuild, which unfreezes
-    everything so that the index it replaces, and that garbage, can go."""
-    if index.size < SETTLED_SIZE and (replaced is None or replaced.size < SETTLED_SIZE):
+    dies later in a reference cycle is not freed until the next rebuild, which
+    unfreezes everything so that such garbage, and anything of the replaced
+    index's, can go. ``size`` and ``replaced_size``: the patterns of the new
+    index and of the one it replaced (None for the first)."""
+    if max(size, replaced_size or 0) < SETTLED_SIZE:
         return
-    if replaced is not None:
+    if replaced_size is not None:
         gc.unfreeze()
-    del replaced
     gc.collect()
     gc.freeze()

@@ -56,8 +56,8 @@ class PreparedQuery:
                 compiled = self._compiled.setdefault(alias, self.compile(alias))
         compiler, sql, params, slots, prefetches = compiled
         params = list(params)
-        for position, name in slots:
-            params[position] = values[name]
+        for position, name, adapt in slots:
+            params[position] = adapt(values[name])
         with connections[alias].cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
@@ -76,18 +76,34 @@ class PreparedQuery:
             raise TypeError(f"{self.build} makes {queryset.model}, not {self.model}")
         compiler = queryset.query.get_compiler(using=alias)
         sql, params = compiler.as_sql()
-        slots = [
-            (position, name)
-            for position, param in enumerate(params)
+        # A value reaches the SQL as it is (PostgreSQL) or as the backend
+        # adapts it (SQLite writes times as text): each slot keeps how.
+        forms = [
+            (name, form, adapt)
             for name, mark in marks.items()
-            if type(param) is type(mark) and param == mark
+            for adapt in _adapters(self.kinds[name], connections[alias])
+            for form in [adapt(mark)]
         ]
-        if sorted({name for _, name in slots}) != sorted(marks):
+        slots = []
+        for position, param in enumerate(params):
+            for name, form, adapt in forms:
+                if type(param) is type(form) and param == form:
+                    slots.append((position, name, adapt))
+                    break
+        if sorted({name for _, name, _ in slots}) != sorted(marks):
             raise ValueError(
                 f"PreparedQuery: {sorted(marks)} do not all reach the SQL as "
                 "parameters; this queryset cannot be prepared"
             )
         return compiler, sql, tuple(params), slots, queryset._prefetch_related_lookups
+
+
+def _adapters(kind, connection) -> list:
+    """The ways a value of ``kind`` may reach the SQL's parameters."""
+    unchanged = [lambda value: value]
+    if kind is datetime.datetime:
+        return [*unchanged, connection.ops.adapt_datetimefield_value]
+    return unchanged
 
 
 def _instances(compiler, rows, alias):

@@ -412,9 +412,9 @@ def test_the_search_can_use_the_gin_index(db):
             section=section,
             status=Article.Status.PUBLISHED,
             published_at=timezone.now() - HOUR,
-            body_text="Battery plant news.",
+            body_text="Krueger on electric cars." if n % 40 == 0 else "Plant news.",
         )
-        for n in range(2000)
+        for n in range(4000)
     )
     with connection.cursor() as cursor:
         cursor.execute(

@@ -483,3 +483,30 @@ def test_an_alias_added_in_the_admin_is_found_at_once(client_as, db):
     [mention] = journalist.post(live_panel, story).json()["mentions"]
     assert [e["name"] for e in mention["entities"]] == ["Spotlight Automotive"]
     assert mention["words"] == ["Spotlight"]
+
+
+def test_a_large_index_is_kept_out_of_full_collections_and_freed_when_replaced(
+    db, monkeypatch
+):
+    """Frozen (gc.freeze), a 20,000-entity index is not walked by each full
+    collection; a rebuild unfreezes first, so the index it replaces can go."""
+    import gc
+    import weakref
+
+    from entities import detection
+
+    monkeypatch.setattr(detection, "SETTLED_SIZE", 1)
+    CompanyFactory(name="Spotlight Automotive")
+    try:
+        first = current_index()
+        assert gc.get_freeze_count() > 0
+        gone = weakref.ref(first)
+        del first
+
+        CompanyFactory(name="Limelight Motors")
+        second = current_index()
+        assert gone() is None  # the replaced index was freed
+        assert gc.get_freeze_count() > 0
+        assert [m.entity_ids for m in second.find("Limelight Motors grows.")]
+    finally:
+        gc.unfreeze()
