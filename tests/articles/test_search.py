@@ -403,28 +403,35 @@ def test_the_demo_lead_story_is_found_with_highlights(client, demo_newsroom):
     assert "<mark>electric</mark>" in snippet
 
 
-def test_the_search_can_use_the_gin_index(db):
+def archive_for_plans(sometimes: str, n=4000):
+    """``n`` public stories an hour apart, one in forty saying ``sometimes``,
+    with their vectors and statistics, and no sequential scan: a table this
+    small would rightly be read whole (LOCAL: undone with the test's
+    transaction)."""
     section = SectionFactory()
+    now = timezone.now()
     Article.objects.bulk_create(
         Article(
-            headline=f"Battery plant {n}",
-            slug=f"battery-plant-{n}",
+            headline=f"Plant news {i}",
+            slug=f"plant-news-{i}",
             section=section,
             status=Article.Status.PUBLISHED,
-            published_at=timezone.now() - HOUR,
-            body_text="Krueger on electric cars." if n % 40 == 0 else "Plant news.",
+            published_at=now - datetime.timedelta(hours=i + 1),
+            body_text=sometimes if i % 40 == 0 else "Plant news.",
         )
-        for n in range(4000)
+        for i in range(n)
     )
     with connection.cursor() as cursor:
         cursor.execute(
             "UPDATE articles_article"
             " SET search_vector = to_tsvector('newsroom', body_text)"
         )
-        # Statistics, and no sequential scan: a table this small would
-        # rightly be read whole. LOCAL: undone with the test's transaction.
         cursor.execute("ANALYZE articles_article")
         cursor.execute("SET LOCAL enable_seqscan = off")
+
+
+def test_the_search_can_use_the_gin_index(db):
+    archive_for_plans("Krueger on electric cars.")
 
     plan = matching(Article.objects.published(), "Krueger electric").explain()
 
@@ -584,28 +591,7 @@ def test_the_recent_days_matches_come_from_the_index_alone(monkeypatch):
     story that has both words (BENCHMARKS.md)."""
     from articles import search
 
-    section = SectionFactory()
-    now = timezone.now()
-    Article.objects.bulk_create(
-        Article(
-            headline=f"Plant news {n}",
-            slug=f"plant-news-{n}",
-            section=section,
-            status=Article.Status.PUBLISHED,
-            published_at=now - datetime.timedelta(hours=n),
-            body_text="BMW Group news." if n % 40 == 0 else "Plant news.",
-        )
-        for n in range(4000)
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "UPDATE articles_article"
-            " SET search_vector = to_tsvector('newsroom', body_text)"
-        )
-        # Statistics, and no sequential scan: a table this small would
-        # rightly be read whole. LOCAL: undone with the test's transaction.
-        cursor.execute("ANALYZE articles_article")
-        cursor.execute("SET LOCAL enable_seqscan = off")
+    archive_for_plans("BMW Group news.")
     monkeypatch.setattr(search, "RECENT_WINDOWS", (400,))
     day = search.recent_day()
 
