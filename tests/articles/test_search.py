@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from articles.models import Article
 from articles.search import matching
-from tests.budgets import assert_budget
+from tests.budgets import assert_budget, queries_for
 from tests.factories import (
     ArticleFactory,
     AuthorFactory,
@@ -456,6 +456,42 @@ def test_search_query_budget(client):
     client.get(f"{SEARCH}?q=battery")  # the mention matcher is built once
     # Cold, one more: the day the recent stories start (search.recent_day).
     assert_budget(client, f"{SEARCH}?q=battery", lambda: grow(20), budget=11, warm=9)
+
+
+def test_search_query_budget_with_windows_of_recent_stories(client, monkeypatch):
+    """A large archive asks each window of recent days, then the whole
+    archive: two queries more for a word the windows hold too few of, however
+    many stories there are."""
+    from django.core.cache import cache
+
+    from articles import search
+
+    section = SectionFactory()
+    days = iter(range(1, 100))
+
+    def grow(n):
+        # A story a day, newer ones first: each window starts on its own day.
+        for _ in range(n):
+            published(
+                headline="Battery plant opens",
+                section=section,
+                published_at=timezone.now() - datetime.timedelta(days=next(days)),
+            )
+
+    def queries(windows):
+        monkeypatch.setattr(search, "RECENT_WINDOWS", windows)
+        cache.clear()
+        client.get(f"{SEARCH}?q=battery")  # the day the windows start, cached
+        assert bool(search.recent_days()) == (windows == (2, 4))
+        return queries_for(client, f"{SEARCH}?q=battery")
+
+    grow(5)
+    client.get(f"{SEARCH}?q=battery")  # the mention matcher is built once
+    without = queries((10**9,))
+    assert queries((2, 4)) == without + 2
+    grow(20)
+    assert queries((10**9,)) == without
+    assert queries((2, 4)) == without + 2
 
 
 def test_ranking_is_among_the_newest_matches(monkeypatch):

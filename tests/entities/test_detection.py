@@ -495,17 +495,28 @@ def test_a_large_index_is_kept_out_of_full_collections_and_freed_when_replaced(
 
     from entities import detection
 
+    class Cycle:
+        def __init__(self):
+            self.me = self
+
     monkeypatch.setattr(detection, "SETTLED_SIZE", 1)
     CompanyFactory(name="Spotlight Automotive")
     try:
+        # Alive when the index is frozen, garbage after: only a collection
+        # that can see it again (after gc.unfreeze) frees a cycle.
+        cycle = Cycle()
+        cycle_gone = weakref.ref(cycle)
         first = current_index()
         assert gc.get_freeze_count() > 0
-        gone = weakref.ref(first)
-        del first
+        index_gone = weakref.ref(first)
+        del first, cycle
+        gc.collect()
+        assert cycle_gone() is not None  # frozen: the collector does not see it
 
         CompanyFactory(name="Limelight Motors")
         second = current_index()
-        assert gone() is None  # the replaced index was freed
+        assert index_gone() is None  # the replaced index was freed
+        assert cycle_gone() is None  # and what was frozen with it
         assert gc.get_freeze_count() > 0
         assert [m.entity_ids for m in second.find("Limelight Motors grows.")]
     finally:
