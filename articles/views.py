@@ -22,6 +22,7 @@ from articles.models import (
 from articles.pagination import StoryPagesMixin
 from articles.search import (
     highlighted,
+    name_contains,
     newest_matches,
     search_stories,
     uses_postgres,
@@ -177,6 +178,7 @@ class SearchView(ListView):
         self.query = ""
         self.searched_for = ""  # the reader's words, when shown corrected
         self.suggestion = None
+        self.match_count = None  # known before counting, on PostgreSQL
         if not self.form.is_bound or not self.form.is_valid():
             return Article.objects.none()
         data = self.form.cleaned_data
@@ -206,7 +208,15 @@ class SearchView(ListView):
                 if corrected_ids:
                     self.searched_for, self.query = self.query, self.suggestion.query
                     match_ids = corrected_ids
+        self.match_count = len(match_ids)
         return search_stories(stories, self.query, match_ids).for_listing()
+
+    def get_paginator(self, queryset, *args, **kwargs):
+        paginator = super().get_paginator(queryset, *args, **kwargs)
+        if self.match_count is not None:
+            # The page lists exactly the matches found: no need to count them.
+            paginator.count = self.match_count
+        return paginator
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -270,7 +280,7 @@ def matching_entities(query: str, limit: int = 6):
     if named:
         by_pk = entities.in_bulk(named[:limit])
         return [by_pk[pk] for pk in dict.fromkeys(named[:limit]) if pk in by_pk]
-    return list(entities.filter(name__icontains=words).order_by("name")[:limit])
+    return list(entities.filter(name_contains(words)).order_by("name")[:limit])
 
 
 def news_sitemap(request):
