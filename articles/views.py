@@ -19,7 +19,7 @@ from articles.models import (
     Section,
     SlugRedirect,
 )
-from articles.pagination import StoryPagesMixin
+from articles.pagination import StoryList, StoryPagesMixin
 from articles.search import (
     highlighted,
     name_contains,
@@ -36,28 +36,34 @@ from newsroom import frontcache
 logger = logging.getLogger(__name__)
 
 
+def public_stories(now):
+    return Article.objects.published(now=now)
+
+
 class StoryListView(StoryPagesMixin, ListView):
     """A paginated list of public stories, newest first."""
 
     context_object_name = "stories"
 
-    def get_stories(self):
-        return Article.objects.published()
-
-    def get_queryset(self):
-        return self.get_stories().for_cards().order_by("-published_at", "-pk")
-
 
 class HomeView(StoryListView):
     template_name = "articles/home.html"
+    story_list = StoryList(public_stories)
 
 
 class SectionView(StoryListView):
     template_name = "articles/section.html"
+    story_list = StoryList(
+        lambda now, section: public_stories(now).filter(section_id=section),
+        section=int,
+    )
 
-    def get_stories(self):
+    def get_queryset(self):
         self.section = get_object_or_404(Section, slug=self.kwargs["slug"])
-        return Article.objects.published().filter(section=self.section)
+        return super().get_queryset()
+
+    def story_list_values(self):
+        return {"section": self.section.pk}
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
@@ -69,10 +75,17 @@ class SectionView(StoryListView):
 
 class TagView(StoryListView):
     template_name = "articles/tag.html"
+    story_list = StoryList(
+        lambda now, tag: public_stories(now).filter(tagged_items__tag_id=tag),
+        tag=int,
+    )
 
-    def get_stories(self):
+    def get_queryset(self):
         self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
-        return Article.objects.published().filter(tagged_items__tag=self.tag)
+        return super().get_queryset()
+
+    def story_list_values(self):
+        return {"tag": self.tag.pk}
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
@@ -82,15 +95,22 @@ class TagView(StoryListView):
 
 class AuthorView(StoryListView):
     template_name = "articles/author.html"
+    story_list = StoryList(
+        lambda now, author: public_stories(now).filter(bylines__author_id=author),
+        author=int,
+    )
 
-    def get_stories(self):
+    def get_queryset(self):
         self.author = get_object_or_404(
             Author.objects.select_related("photo").prefetch_related(
                 "photo__renditions"
             ),
             slug=self.kwargs["slug"],
         )
-        return Article.objects.published().filter(bylines__author=self.author)
+        return super().get_queryset()
+
+    def story_list_values(self):
+        return {"author": self.author.pk}
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(

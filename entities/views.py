@@ -13,7 +13,7 @@ from django.views.generic import ListView
 from articles import structured_data
 from articles.feeds import feed_links
 from articles.models import Article
-from articles.pagination import StoryPagesMixin
+from articles.pagination import StoryList, StoryPagesMixin
 from entities.models import (
     Alias,
     Brand,
@@ -117,6 +117,12 @@ class EntityView(StoryPagesMixin, ListView):
 
     model = None
     context_object_name = "stories"
+    story_list = StoryList(
+        lambda now, entity: Article.objects.published(now=now).filter(
+            entity_links__entity_id=entity
+        ),
+        entity=int,
+    )
 
     def get(self, request, *args, **kwargs):
         try:
@@ -143,12 +149,10 @@ class EntityView(StoryPagesMixin, ListView):
             self.entity.alias_names = [
                 alias.name for alias in self.entity.aliases.all()
             ]
-        return (
-            Article.objects.published()
-            .filter(entity_links__entity=self.entity)
-            .for_cards()
-            .order_by("-published_at", "-pk")
-        )
+        return super().get_queryset()
+
+    def story_list_values(self):
+        return {"entity": self.entity.pk}
 
     def get_relations(self):
         return {}

@@ -11,7 +11,7 @@ own iterable does (select_related, annotations, deferred fields), then
 follows the queryset's prefetch_related lookups.
 
 Only for querysets whose SQL does not depend on the values themselves: a
-string or a time compared with a column is fine; a list whose length varies,
+string, a number or a time compared with a column is fine; a list whose length varies,
 or a None that would become IS NULL, is not (compile() refuses a mark it
 cannot find in the parameters).
 """
@@ -24,18 +24,20 @@ from django.db.models import prefetch_related_objects
 from django.db.models.query import get_related_populators
 
 # Marks no request sends: control characters in a string, the first
-# microseconds of the year 1 for a time.
+# microseconds of the year 1 for a time, the most negative bigints for a
+# number (an id).
 _MARKERS = {
     str: lambda index, name: f"\x1fprepared:{name}\x1f",
     datetime.datetime: lambda index, name: datetime.datetime(
         1, 1, 1, microsecond=index + 1, tzinfo=datetime.UTC
     ),
+    int: lambda index, name: -(2**63) + index,
 }
 
 
 class PreparedQuery:
     """``build(**values)`` makes the queryset of ``model`` instances;
-    ``kinds`` names each value and its type (str or datetime). Calling the
+    ``kinds`` names each value and its type (str, int or datetime). Calling the
     PreparedQuery with the values returns the list of instances."""
 
     def __init__(self, model, build, **kinds):

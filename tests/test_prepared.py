@@ -93,9 +93,17 @@ def test_a_value_that_never_reaches_the_sql_is_refused():
         query(slug="anything")
 
 
-def test_only_strings_and_times_are_marked():
+def test_numbers_are_marked_too():
+    first, second = ArticleFactory(), ArticleFactory()
+    query = PreparedQuery(Article, lambda pk: Article.objects.filter(pk=pk), pk=int)
+    assert [a.pk for a in query(pk=first.pk)] == [first.pk]
+    assert [a.pk for a in query(pk=second.pk)] == [second.pk]
+    assert query(pk=-1) == []
+
+
+def test_only_strings_numbers_and_times_are_marked():
     with pytest.raises(TypeError):
-        PreparedQuery(Article, lambda pk: Article.objects.filter(pk=pk), pk=int)
+        PreparedQuery(Article, lambda pks: Article.objects.filter(pk__in=pks), pks=list)
 
 
 def test_the_story_page_reads_the_public_story_and_nothing_else():
