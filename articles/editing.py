@@ -18,6 +18,7 @@ from django.utils import timezone
 from articles.models import Article, Author, Autosave, Byline, SlugRedirect
 from articles.workflow import is_editor
 from entities.mentions import record_quotes, record_suggestions
+from newsroom.text import display_name
 
 # The fields readers read: a change to them is news ("updated").
 READERS_TEXT = frozenset({"headline", "dek", "body"})
@@ -79,7 +80,7 @@ def add_own_byline(story: Article, user) -> None:
     """A journalist's new story is theirs, so they can go on editing it:
     their byline is added, and made if they have none yet."""
     author = getattr(user, "author", None) or Author.objects.create(
-        name=user.get_full_name() or user.username, user=user
+        name=display_name(user), user=user
     )
     if not story.bylines.filter(author=author).exists():
         Byline.objects.create(article=story, author=author, order=story.bylines.count())

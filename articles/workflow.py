@@ -26,6 +26,7 @@ from reversion.models import Version
 
 from articles.models import Article, Transition
 from newsroom.mail import Mail, admin_link, public_link, queue_mail
+from newsroom.text import display_name
 
 Status = Article.Status
 
@@ -289,7 +290,7 @@ def notify(transition: Transition) -> None:
     }
     if not people:
         return
-    actor = transition.user.get_full_name() or transition.user.username
+    actor = display_name(transition.user)
     when = (
         timezone.localtime(article.published_at) if action == Action.SCHEDULE else None
     )

@@ -29,7 +29,6 @@ import argparse
 import os
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -38,7 +37,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from demo.servers import stop_process
+from demo.servers import free_port, stop_process
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/newsroom_bench"
@@ -96,12 +95,6 @@ def parse_args():
         help="at least this many requests between the two memory readings",
     )
     return parser.parse_args()
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def newsroom_env(args, page_cache_seconds: int, redis: bool, port: int) -> dict:

@@ -15,6 +15,7 @@ from django.utils import timezone
 from articles.models import Article, Byline
 from budget import planning
 from budget.models import BudgetItem
+from newsroom.text import display_name
 
 # The hours the day view always shows, so that there is somewhere to drop an
 # item; an item or story outside them adds its own hour.
@@ -100,10 +101,6 @@ def week_of(day: datetime.date) -> list[datetime.date]:
     return [monday + datetime.timedelta(days=n) for n in range(7)]
 
 
-def _name(user) -> str:
-    return user.get_full_name() or user.username
-
-
 def budget_days(
     days: list[datetime.date],
     *,
@@ -178,7 +175,7 @@ def _item_entry(item: BudgetItem, can_move: bool) -> Entry:
         time=item.slot_time,
         section=item.section.name,
         section_order=(item.section.order, item.section.name),
-        people=[_name(user) for user in item.assignees.all()],
+        people=[display_name(user) for user in item.assignees.all()],
         state=item.state,
         state_label=item.state_label,
         url=reverse("admin:budget_budgetitem_change", args=[item.pk]),

@@ -6,6 +6,7 @@ from django.utils import timezone
 from articles.models import Section
 from budget.models import BudgetItem
 from budget.planning import slot_refusal
+from newsroom.text import display_name
 
 # The people a budget item can be given to: the desk's active staff.
 DESK_GROUPS = ("Journalists", "Editors")
@@ -22,7 +23,7 @@ def desk_people():
 
 class PersonChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, user):
-        return user.get_full_name() or user.username
+        return display_name(user)
 
 
 class DateInput(forms.DateInput):
@@ -196,7 +197,7 @@ class CalendarFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         people = self.fields["assignee"]
         people.queryset = desk_people()
-        people.label_from_instance = lambda user: user.get_full_name() or user.username
+        people.label_from_instance = display_name
         self.fields["status"].choices = [
             ("", "Every status but spiked"),
             *BudgetItem.Status.choices,

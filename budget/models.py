@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, Section
+from newsroom.text import display_name
 
 
 def describe_slot(date: datetime.date, time: datetime.time | None) -> str:
@@ -21,7 +22,7 @@ def describe_slot(date: datetime.date, time: datetime.time | None) -> str:
 
 
 def describe_people(users) -> str:
-    names = sorted(user.get_full_name() or user.username for user in users)
+    names = sorted(display_name(user) for user in users)
     return ", ".join(names) or "nobody"
 
 

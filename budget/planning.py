@@ -32,6 +32,7 @@ from django.utils.html import linebreaks
 from articles.models import Article, ArticleEntity, Author, Byline
 from budget.models import BudgetChange, BudgetItem, describe_people, describe_slot
 from newsroom.mail import Mail, admin_link, queue_mail
+from newsroom.text import display_name
 
 logger = logging.getLogger(__name__)
 Status = BudgetItem.Status
@@ -340,7 +341,7 @@ def author_for(user) -> Author:
     """The user's byline, made when they have none yet (as the story form
     does for a journalist's first story)."""
     return getattr(user, "author", None) or Author.objects.create(
-        name=user.get_full_name() or user.username, user=user
+        name=display_name(user), user=user
     )
 
 
@@ -417,7 +418,7 @@ def _messages(item, actor, people, what: str, sentence: str) -> list[Message]:
     to = _addresses(people, actor)
     if not to:
         return []
-    name = actor.get_full_name() or actor.username
+    name = display_name(actor)
     return [
         Message(
             subject=f"[{settings.NEWSROOM_NAME}] {item.slug_line}: {what}",
@@ -429,7 +430,7 @@ def _messages(item, actor, people, what: str, sentence: str) -> list[Message]:
 
 def _pitch_message(item, actor) -> Message:
     editors = get_user_model().objects.filter(is_active=True, groups__name="Editors")
-    name = actor.get_full_name() or actor.username
+    name = display_name(actor)
     return Message(
         subject=f"[{settings.NEWSROOM_NAME}] {item.slug_line}: pitched",
         body="\n".join([f"{name} pitched an idea.", *_item_lines(item)]),

@@ -9,6 +9,12 @@ from django.utils.html import strip_tags
 _BLOCK_END = re.compile(r"</(p|h[1-6]|li|blockquote)>|<br\s*/?>", re.IGNORECASE)
 
 
+def display_name(user) -> str:
+    """How the desk names a colleague: their full name, or their user name
+    when the account has none."""
+    return user.get_full_name() or user.username
+
+
 def html_to_text(html: str) -> str:
     """The words of a body, one paragraph a line, without markup, with
     entities decoded ("AT&amp;T" reads "AT&T")."""

@@ -6,7 +6,6 @@ import datetime
 import email
 import email.policy
 import logging
-import socket
 import subprocess
 import sys
 
@@ -17,17 +16,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from demo.servers import free_port
 from newsroom.mail import Mail, queue_mail
 from tests.articles.test_workflow import workflow_form_data
 from tests.test_security import PROJECT, production_env, production_settings
 
 pytestmark = pytest.mark.django_db
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class Inbox:

@@ -14,6 +14,7 @@ from budget.admin import calendar, steps
 from budget.forms import BudgetItemForm
 from budget.models import BudgetChange, BudgetItem
 from newsroom.admin import AuditLogAdminMixin
+from newsroom.text import display_name
 
 
 class AssignedToMeFilter(admin.SimpleListFilter):
@@ -159,12 +160,7 @@ class BudgetItemAdmin(admin.ModelAdmin):
 
     @admin.display(description="Assigned to")
     def people(self, item):
-        return (
-            ", ".join(
-                user.get_full_name() or user.username for user in item.assignees.all()
-            )
-            or "—"
-        )
+        return ", ".join(display_name(user) for user in item.assignees.all()) or "—"
 
     @admin.display(description="State")
     def state(self, item):
@@ -174,7 +170,7 @@ class BudgetItemAdmin(admin.ModelAdmin):
     def added_by(self, item):
         # A name, not a link to the account: staff may not open accounts.
         user = item.created_by
-        return (user.get_full_name() or user.username) if user else "—"
+        return display_name(user) if user else "—"
 
     @admin.display(description="Story")
     def story_link(self, item):

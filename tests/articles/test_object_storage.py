@@ -4,7 +4,6 @@ uploads and every rendition land in the bucket, and pages link readers to it."""
 
 import json
 import runpy
-import socket
 import urllib.request
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from django.core.files.storage import default_storage
 from django.urls import reverse
 
 from articles.models import Image
+from demo.servers import free_port
 from tests.articles.test_images import PictureParser, post_image
 from tests.factories import ArticleFactory, picture_bytes
 
@@ -23,12 +23,6 @@ pytestmark = pytest.mark.django_db
 
 BUCKET = "newsroom-media"
 REGION = "eu-west-2"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def settings_under(monkeypatch, **environment) -> dict:

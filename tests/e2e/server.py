@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -23,7 +22,7 @@ from pathlib import Path
 import psycopg
 from psycopg import sql
 
-from demo.servers import stop_process
+from demo.servers import free_port, stop_process
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 START_TIMEOUT = 60  # seconds for gunicorn to answer /healthz
@@ -62,12 +61,6 @@ def recreate_database(url: str) -> None:
             )
         )
         connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class NewsroomServer:

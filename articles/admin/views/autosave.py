@@ -14,6 +14,7 @@ from articles.models import (
     Autosave,
     EditingSession,
 )
+from newsroom.text import display_name
 
 
 class AutosaveViews:
@@ -57,7 +58,6 @@ class AutosaveViews:
             ).exclude(user=request.user)
             response["version"] = article.version
             response["others"] = sorted(
-                s.user.get_full_name() or s.user.username
-                for s in others.select_related("user")
+                display_name(s.user) for s in others.select_related("user")
             )
         return JsonResponse(response)
