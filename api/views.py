@@ -67,7 +67,7 @@ from newsroom.caching import (
     patch_public_cache_control,
     render_cached_fragments,
 )
-from newsroom.frontcache import LATEST, SITE, entity_key, key
+from newsroom.frontcache import LATEST, SITE, entity_key, key, shown_key
 
 logger = logging.getLogger(__name__)
 
@@ -332,7 +332,7 @@ def shown_keys(item: dict) -> set[str]:
         for ref in item.get(group, [])
     ]
     return {
-        f"shows:{literal}"
+        shown_key(literal)
         for literal in literals
         if literal.split(":", 1)[0] in {"author", "company", "person", "brand"}
     }

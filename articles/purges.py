@@ -17,7 +17,7 @@ from articles.models import (
     TaggedArticle,
 )
 from entities.models import Entity
-from newsroom.frontcache import LATEST, SITE, entity_key, key
+from newsroom.frontcache import LATEST, SITE, entity_key, key, shown_key
 from newsroom.purging import purge, register
 
 # Parts of one story: seen when their story is.
@@ -111,7 +111,7 @@ def keys_seen_by_readers(instance, deleted: bool = False) -> set[str]:
         return keys
     if isinstance(instance, Author):
         author = key("author", instance.slug)
-        return {author, f"shows:{author}"}
+        return {author, shown_key(author)}
     if isinstance(instance, Section):
         return {SITE}  # in every page's navigation
     # A deleted image is no longer there to ask about; the stories it led

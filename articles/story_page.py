@@ -323,8 +323,11 @@ def render_article(request, article, *, preview=None, status=200):
             [
                 frontcache.key("story", article.pk),
                 *(frontcache.key("story", pk) for pk in context["related_stories"]),
-                *(f"shows:{frontcache.key('author', a.slug)}" for a in authors),
-                *(f"shows:{key}" for key in entities["keys"]),
+                *(
+                    frontcache.shown_key(frontcache.key("author", author.slug))
+                    for author in authors
+                ),
+                *(frontcache.shown_key(key) for key in entities["keys"]),
             ],
         )
     response = TemplateResponse(

@@ -248,10 +248,6 @@ class BudgetItem(models.Model):
             return self.get_status_display()
         return self.story.state_label(time_only=True)
 
-    @property
-    def is_spiked(self) -> bool:
-        return self.story is None and self.status == self.Status.SPIKED
-
 
 # The budget status a story's workflow state amounts to.
 STORY_STATES = {

@@ -16,7 +16,7 @@ from entities.models import (
     Quote,
     Role,
 )
-from newsroom.frontcache import entity_key
+from newsroom.frontcache import entity_key, shown_key
 from newsroom.purging import purge, register
 
 # What belongs to one or two companies, people or brands: on their pages.
@@ -27,7 +27,7 @@ def entity_keys(entities) -> set[str]:
     """An entity's page and feeds, and the story pages that name it."""
     keys = set()
     for entity in entities:
-        keys |= {entity_key(entity), f"shows:{entity_key(entity)}"}
+        keys |= {entity_key(entity), shown_key(entity_key(entity))}
     return keys
 
 

@@ -80,6 +80,12 @@ def entity_key(entity) -> str:
     return key(entity.kind, entity.slug)
 
 
+def shown_key(page_key: str) -> str:
+    """The key of the story pages that show what ``page_key`` names (an
+    author's byline, an entity in "In this story"), beside its own page."""
+    return f"shows:{page_key}"
+
+
 def page_keys(request) -> set[str]:
     """The keys of the page ``request`` asked for, from its address and from
     what its view added (``add_page_keys``)."""
