@@ -13,7 +13,12 @@ from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
 from articles import search
-from articles.querysets import ArticleQuerySet, ImageQuerySet, PreviewLinkQuerySet
+from articles.querysets import (
+    ArticleQuerySet,
+    EditingSessionQuerySet,
+    ImageQuerySet,
+    PreviewLinkQuerySet,
+)
 from articles.richtext import sanitize_html
 from articles.slugs import save_with_unique_slug
 from newsroom.addresses import slug_url
@@ -565,6 +570,8 @@ class EditingSession(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
     )
     seen_at = models.DateTimeField(default=timezone.now)
+
+    objects = EditingSessionQuerySet.as_manager()
 
     class Meta:
         constraints = [

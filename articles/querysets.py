@@ -1,6 +1,8 @@
 """The queries every part of the site shares: which stories and pictures
 readers may see (the one definition of public), what a list of stories
-reads, which preview links still open."""
+reads, which preview links still open, who has a story open now."""
+
+import datetime
 
 from django.core import signing
 from django.db import models
@@ -131,3 +133,14 @@ class PreviewLinkQuerySet(models.QuerySet):
         except signing.BadSignature:
             return None
         return self.select_related("article").filter(pk=pk).first()
+
+
+# Someone whose change form pinged within this time still has the story open.
+PRESENCE_WINDOW = datetime.timedelta(minutes=2)
+
+
+class EditingSessionQuerySet(models.QuerySet):
+    def current(self, now=None):
+        """The sessions of people who have the story open at ``now`` (the
+        present unless given): their form pinged within PRESENCE_WINDOW."""
+        return self.filter(seen_at__gte=(now or timezone.now()) - PRESENCE_WINDOW)

@@ -1,13 +1,8 @@
 """What the desk's admin pages share."""
 
-import datetime
-
 from csp.decorators import csp_update
 from django.utils.html import format_html
 from js_asset import Media
-
-# Someone whose change form pinged within this time still has the story open.
-PRESENCE_WINDOW = datetime.timedelta(minutes=2)
 
 
 def thumbnail(image, size=120):

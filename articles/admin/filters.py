@@ -9,7 +9,6 @@ from django.contrib import admin
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from articles.admin.common import PRESENCE_WINDOW
 from articles.models import Article, Correction, EditingSession
 from entities.models import MentionSuggestion
 
@@ -118,11 +117,7 @@ class WhenFilter(admin.SimpleListFilter):
 def open_now(queryset, now: datetime.datetime):
     """Stories someone has open in the change form right now."""
     return queryset.filter(
-        Exists(
-            EditingSession.objects.filter(
-                article=OuterRef("pk"), seen_at__gte=now - PRESENCE_WINDOW
-            )
-        )
+        Exists(EditingSession.objects.current(now).filter(article=OuterRef("pk")))
     )
 
 

@@ -27,7 +27,6 @@ from django.utils.formats import date_format
 from django.utils.text import Truncator
 from django.utils.timesince import timesince
 
-from articles.admin.common import PRESENCE_WINDOW
 from articles.admin.filters import (
     newsroom_day_start,
     open_now,
@@ -230,9 +229,7 @@ def editor_panels(request, now) -> list[Panel]:
         .order_by("submitted_at", "pk")
     )
 
-    sessions = EditingSession.objects.filter(
-        article=OuterRef("pk"), seen_at__gte=now - PRESENCE_WINDOW
-    )
+    sessions = EditingSession.objects.current(now).filter(article=OuterRef("pk"))
     open_now_by = (
         open_now(stories, now)
         .annotate(

@@ -12,7 +12,6 @@ from reversion.models import Version
 
 from articles import history
 from articles.admin.common import (
-    PRESENCE_WINDOW,
     editor_styles_allowed,
     with_csp_nonce,
 )
@@ -187,9 +186,8 @@ class SavingMixin:
         if obj is not None:
             self._record_presence(request, obj)
             others = (
-                EditingSession.objects.filter(
-                    article=obj, seen_at__gte=timezone.now() - PRESENCE_WINDOW
-                )
+                EditingSession.objects.current()
+                .filter(article=obj)
                 .exclude(user=user)
                 .select_related("user")
             )

@@ -7,9 +7,6 @@ from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_POST
 
-from articles.admin.common import (
-    PRESENCE_WINDOW,
-)
 from articles.models import (
     Autosave,
     EditingSession,
@@ -53,9 +50,11 @@ class AutosaveViews:
                 self._record_presence(request, article)
         response = {"saved_at": timezone.localtime().strftime("%H:%M:%S")}
         if article is not None:
-            others = EditingSession.objects.filter(
-                article=article, seen_at__gte=timezone.now() - PRESENCE_WINDOW
-            ).exclude(user=request.user)
+            others = (
+                EditingSession.objects.current()
+                .filter(article=article)
+                .exclude(user=request.user)
+            )
             response["version"] = article.version
             response["others"] = sorted(
                 display_name(s.user) for s in others.select_related("user")
