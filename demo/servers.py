@@ -175,8 +175,9 @@ class ThrowawayPostgres(Server):
 class PrivateRedis(Server):
     """A redis-server on a private port that keeps nothing on disk."""
 
-    def __init__(self, port: int | None = None):
+    def __init__(self, port: int | None = None, password: str | None = None):
         self.port = port or free_port()
+        self.password = password
         self.process: subprocess.Popen | None = None
 
     @staticmethod
@@ -185,7 +186,8 @@ class PrivateRedis(Server):
 
     @property
     def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
+        credentials = f":{self.password}@" if self.password else ""
+        return f"redis://{credentials}127.0.0.1:{self.port}/0"
 
     def start(self) -> None:
         self.process = subprocess.Popen(
@@ -201,6 +203,7 @@ class PrivateRedis(Server):
                 "no",
                 "--dir",
                 tempfile.gettempdir(),
+                *(["--requirepass", self.password] if self.password else []),
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -210,8 +213,9 @@ class PrivateRedis(Server):
     def _answers(self) -> bool:
         try:
             with socket.create_connection(("127.0.0.1", self.port), timeout=1) as sock:
+                # Without the password, a PING is refused: an answer all the same.
                 sock.sendall(b"PING\r\n")
-                return sock.recv(16).startswith(b"+PONG")
+                return sock.recv(16).startswith((b"+PONG", b"-NOAUTH"))
         except OSError:
             return False
 

@@ -12,16 +12,27 @@ request nothing, rather than a connection attempt (and, on a host that has
 gone away, a connect timeout) for every cache call. Counters are the one
 exception: ``incr`` and ``decr`` cannot make up a number, so they raise.
 
+FailSoftRedisCache.get_many reads through a connection of its own, MGET and
+nothing else (KeyReader): a reader's cached page is the page and the page
+generation's copy read with get_many, on every hit. Through redis-py (its
+connection pool, command packing and reply handling) that read cost about
+150 µs, against 75 µs for the same round trip on a plain socket, and a
+hit's whole cost in the worker was about 240 µs.
+
 SharedDiskCache: the cache every worker of one machine shares when there
 is no Redis.
 """
 
 import logging
+import os
+import socket
 import time
 
+import hiredis
 from diskcache import DjangoCache
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache
+from redis.connection import parse_url
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -48,12 +59,115 @@ return 1
 _skip_until: dict[str, float] = {}
 
 
+def _command(*words) -> bytes:
+    """A Redis command as the protocol (RESP) writes it."""
+    parts = [b"*%d\r\n" % len(words)]
+    for word in words:
+        data = word if isinstance(word, bytes) else str(word).encode()
+        parts.append(b"$%d\r\n%s\r\n" % (len(data), data))
+    return b"".join(parts)
+
+
+class KeyReader:
+    """One connection to one Redis server, for MGET and nothing else: the
+    socket, the command written out, hiredis to read the reply. A process
+    made by fork() opens its own. Any failure closes the connection and is
+    raised as OSError; the next read opens a new one."""
+
+    def __init__(self, host, port, db=0, username=None, password=None, **timeouts):
+        self._socket = None
+        self.address = (host, port)
+        self.setup = []
+        if password:
+            self.setup.append(_command("AUTH", *filter(None, [username, password])))
+        if db:
+            self.setup.append(_command("SELECT", db))
+        self.connect_timeout = timeouts.get("socket_connect_timeout")
+        self.timeout = timeouts.get("socket_timeout")
+        self._pid = None
+
+    @classmethod
+    def for_location(cls, location: str, options: dict):
+        """A reader for a ``redis://`` location, or None for what it does not
+        speak (TLS, a Unix socket), which redis-py reads instead."""
+        kwargs = parse_url(location)
+        if "connection_class" in kwargs or "path" in kwargs:
+            return None
+        kwargs.setdefault("port", 6379)
+        return cls(**kwargs, **options)
+
+    def mget(self, keys: list[str]) -> list:
+        """The values at ``keys``, None where there is none. A connection
+        kept from earlier reads that has gone (Redis restarted, or closed it
+        as idle) is replaced once, as redis-py's pool does."""
+        reused = self._socket is not None and self._pid == os.getpid()
+        try:
+            return self._mget(keys)
+        except OSError:
+            if not reused:
+                raise
+        return self._mget(keys)
+
+    def _mget(self, keys):
+        try:
+            if self._socket is None or self._pid != os.getpid():
+                self._connect()
+            self._socket.sendall(_command("MGET", *keys))
+            values = self._reply()
+        except (OSError, hiredis.ProtocolError) as error:
+            self.close()
+            raise OSError(f"Redis at {self.address}: {error}") from error
+        if not isinstance(values, list) or len(values) != len(keys):
+            self.close()
+            raise OSError(f"Redis at {self.address} answered MGET with {values!r}")
+        return values
+
+    def close(self):
+        # A socket inherited through fork() is the parent's connection too:
+        # only this process's descriptor is closed.
+        if self._socket is not None:
+            self._socket.close()
+        self._socket = None
+
+    def __del__(self):
+        # A cache dropped (settings changed, a test's own backend) closes its
+        # connection; Django's per-request close() leaves it open on purpose.
+        self.close()
+
+    def _connect(self):
+        self.close()
+        sock = socket.create_connection(self.address, timeout=self.connect_timeout)
+        sock.settimeout(self.timeout)
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self._socket, self._pid, self._reader = sock, os.getpid(), hiredis.Reader()
+        if self.setup:
+            sock.sendall(b"".join(self.setup))
+            for _ in self.setup:
+                self._reply()
+
+    def _reply(self):
+        while (reply := self._reader.gets()) is False:
+            data = self._socket.recv(65536)
+            if not data:
+                raise ConnectionResetError("Redis closed the connection")
+            self._reader.feed(data)
+        if isinstance(reply, hiredis.ReplyError):
+            raise ConnectionError(str(reply))
+        return reply
+
+
 class FailSoftRedisCache(RedisCache):
     def __init__(self, server, params):
         options = dict(params.get("OPTIONS", {}))
         self.retry_after = float(options.pop("RETRY_AFTER", 5))
         super().__init__(server, {**params, "OPTIONS": options})
         self._location = ",".join(self._servers)
+        # Several servers (a primary and replicas): redis-py chooses.
+        self._reader = (
+            KeyReader.for_location(self._servers[0], options)
+            if len(self._servers) == 1
+            else None
+        )
 
     @property
     def is_skipping(self) -> bool:
@@ -66,15 +180,17 @@ class FailSoftRedisCache(RedisCache):
         try:
             return call(*args, **kwargs)
         except UNAVAILABLE as error:
-            _skip_until[self._location] = time.monotonic() + self.retry_after
-            logger.warning(
-                "Cache unavailable (%s): serving uncached; %s skipped, "
-                "next try in %g s",
-                error,
-                operation,
-                self.retry_after,
-            )
+            self._failed(operation, error)
             return fallback
+
+    def _failed(self, operation: str, error):
+        _skip_until[self._location] = time.monotonic() + self.retry_after
+        logger.warning(
+            "Cache unavailable (%s): serving uncached; %s skipped, next try in %g s",
+            error,
+            operation,
+            self.retry_after,
+        )
 
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         return self._soft("add", False, super().add, key, value, timeout, version)
@@ -92,7 +208,22 @@ class FailSoftRedisCache(RedisCache):
         return self._soft("delete", False, super().delete, key, version)
 
     def get_many(self, keys, version=None):
-        return self._soft("get_many", {}, super().get_many, keys, version)
+        if self._reader is None:
+            return self._soft("get_many", {}, super().get_many, keys, version)
+        if self.is_skipping:
+            return {}
+        made = {self.make_and_validate_key(key, version=version): key for key in keys}
+        try:
+            values = self._reader.mget(list(made))
+        except OSError as error:
+            self._failed("get_many", error)
+            return {}
+        loads = self._cache._serializer.loads
+        return {
+            made[key]: loads(value)
+            for key, value in zip(made, values, strict=True)
+            if value is not None
+        }
 
     def has_key(self, key, version=None):
         return self._soft("has_key", False, super().has_key, key, version)
