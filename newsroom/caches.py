@@ -99,12 +99,13 @@ class KeyReader:
     def mget(self, keys: list[str]) -> list:
         """The values at ``keys``, None where there is none. A connection
         kept from earlier reads that has gone (Redis restarted, or closed it
-        as idle) is replaced once, as redis-py's pool does."""
+        as idle) is replaced once, as redis-py's pool does; one that timed
+        out is not tried again, so a hung Redis costs one timeout, not two."""
         reused = self._socket is not None and self._pid == os.getpid()
         try:
             return self._mget(keys)
-        except OSError:
-            if not reused:
+        except OSError as error:
+            if not reused or isinstance(error.__cause__, TimeoutError):
                 raise
         return self._mget(keys)
 

@@ -4,6 +4,7 @@ Django's own Redis cache reads, through a password and a database number,
 in a forked process, and across a Redis restart."""
 
 import os
+import signal
 
 import pytest
 from django.core.cache.backends.redis import RedisCache
@@ -108,3 +109,24 @@ def test_a_wrong_password_is_a_miss_not_an_error(redis, caches):
 def test_what_it_does_not_speak_is_left_to_redis_py(location):
     assert KeyReader.for_location(location, {}) is None
     assert FailSoftRedisCache(location, {})._reader is None  # nothing opened yet
+
+
+def test_a_redis_that_stops_answering_costs_one_timeout(redis, caches, monkeypatch):
+    ours, djangos = caches(redis.url)
+    djangos.set("number", 1)
+    assert ours.get_many(["number"]) == {"number": 1}
+    connects = []
+    connect = ours._reader._connect
+
+    def counted():
+        connects.append(1)
+        connect()
+
+    monkeypatch.setattr(ours._reader, "_connect", counted)
+    redis.process.send_signal(signal.SIGSTOP)  # alive, but answering nothing
+    try:
+        assert ours.get_many(["number"]) == {}
+    finally:
+        redis.process.send_signal(signal.SIGCONT)
+    assert connects == []  # the kept connection timed out; no second try
+    assert ours.is_skipping
