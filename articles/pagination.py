@@ -63,23 +63,26 @@ def parse_cursor(value: str):
 class StoryList:
     """A list of public stories, newest first, drawn as cards (for_cards()).
 
-    ``build(now, **values)`` is the list's stories as readers see them at
-    ``now`` (``Article.objects.published(now=now)``, filtered by the list's
-    values: a section's id, an entity's…); ``kinds`` names each value and
-    its type, as for newsroom.prepared. The first page, the one most readers
-    ask for and the one a publish takes out of every cache, is read with a
-    query compiled once per process for each page size: compiling the list
-    took longer than PostgreSQL took to answer it."""
+    The stories are those readers see (``Article.objects.published``),
+    narrowed by ``narrow(stories, **values)`` when the list has values (a
+    section's id, an entity's…); ``kinds`` names each value and its type,
+    as for newsroom.prepared. The first page, the one most readers ask for
+    and the one a publish takes out of every cache, is read with a query
+    compiled once per process for each page size: compiling the list took
+    longer than PostgreSQL took to answer it."""
 
-    def __init__(self, build, **kinds):
-        self.build = build
+    def __init__(self, narrow=None, **kinds):
+        self.narrow = narrow
         self.kinds = kinds
         self._first_pages = {}
 
     def stories(self, now=None, **values):
-        return (
-            self.build(now=now, **values).for_cards().order_by("-published_at", "-pk")
-        )
+        from articles.models import Article
+
+        stories = Article.objects.published(now=now)
+        if self.narrow is not None:
+            stories = self.narrow(stories, **values)
+        return stories.for_cards().order_by("-published_at", "-pk")
 
     def first_page(self, size: int, **values) -> list:
         """The list's newest ``size`` stories."""

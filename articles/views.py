@@ -36,10 +36,6 @@ from newsroom import frontcache
 logger = logging.getLogger(__name__)
 
 
-def public_stories(now):
-    return Article.objects.published(now=now)
-
-
 class StoryListView(StoryPagesMixin, ListView):
     """A paginated list of public stories, newest first."""
 
@@ -48,13 +44,13 @@ class StoryListView(StoryPagesMixin, ListView):
 
 class HomeView(StoryListView):
     template_name = "articles/home.html"
-    story_list = StoryList(public_stories)
+    story_list = StoryList()
 
 
 class SectionView(StoryListView):
     template_name = "articles/section.html"
     story_list = StoryList(
-        lambda now, section: public_stories(now).filter(section_id=section),
+        lambda stories, section: stories.filter(section_id=section),
         section=int,
     )
 
@@ -76,7 +72,7 @@ class SectionView(StoryListView):
 class TagView(StoryListView):
     template_name = "articles/tag.html"
     story_list = StoryList(
-        lambda now, tag: public_stories(now).filter(tagged_items__tag_id=tag),
+        lambda stories, tag: stories.filter(tagged_items__tag_id=tag),
         tag=int,
     )
 
@@ -96,7 +92,7 @@ class TagView(StoryListView):
 class AuthorView(StoryListView):
     template_name = "articles/author.html"
     story_list = StoryList(
-        lambda now, author: public_stories(now).filter(bylines__author_id=author),
+        lambda stories, author: stories.filter(bylines__author_id=author),
         author=int,
     )
 

@@ -118,9 +118,7 @@ class EntityView(StoryPagesMixin, ListView):
     model = None
     context_object_name = "stories"
     story_list = StoryList(
-        lambda now, entity: Article.objects.published(now=now).filter(
-            entity_links__entity_id=entity
-        ),
+        lambda stories, entity: stories.filter(entity_links__entity_id=entity),
         entity=int,
     )
 

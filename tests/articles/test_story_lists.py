@@ -98,9 +98,8 @@ def test_the_first_page_is_compiled_once_for_each_page_size(lists):
     stories, _ = lists
     builds = []
     story_list = StoryList(
-        lambda now, section: (
-            builds.append(section)
-            or views.public_stories(now).filter(section_id=section)
+        lambda stories, section: (
+            builds.append(section) or stories.filter(section_id=section)
         ),
         section=int,
     )
@@ -114,12 +113,30 @@ def test_the_first_page_is_compiled_once_for_each_page_size(lists):
     assert section.pk not in builds
 
 
-def test_every_story_list_view_has_its_list():
-    for view in [
-        views.HomeView,
-        views.SectionView,
-        views.TagView,
-        views.AuthorView,
-        EntityView,
-    ]:
-        assert isinstance(view.story_list, StoryList), view
+@pytest.mark.parametrize(
+    ("view", "name"),
+    [
+        (views.HomeView, "home"),
+        (views.SectionView, "section"),
+        (views.TagView, "tag"),
+        (views.AuthorView, "author"),
+        (EntityView, "company"),
+    ],
+)
+def test_each_lists_first_page_is_read_through_its_prepared_query(
+    client, lists, monkeypatch, view, name
+):
+    stories, pages = lists
+    story_list = view.story_list
+    asked = []
+    first_page = story_list.first_page
+
+    def spy(size, **values):
+        asked.append(values)
+        return first_page(size, **values)
+
+    monkeypatch.setattr(story_list, "first_page", spy)
+    assert client.get(pages[name]).context["stories"][0] == stories[0]
+    assert len(asked) == 1
+    client.get(pages[name], {"page": 2})
+    assert len(asked) == 1  # later pages slice the queryset
