@@ -142,6 +142,9 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's backend, with a health check that costs no round trip when
+    # the connection is as it was left (newsroom/postgresql/base.py).
+    DATABASES["default"]["ENGINE"] = "newsroom.postgresql"
     # A database host that has gone away answers nothing: give up on a new
     # connection after this many seconds and answer 503, not hang the worker.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
@@ -158,6 +161,8 @@ if os.environ.get("DATABASE_REPLICA_URL"):
         conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
         conn_health_checks=True,
     )
+    if DATABASES["replica"]["ENGINE"] == "django.db.backends.postgresql":
+        DATABASES["replica"]["ENGINE"] = "newsroom.postgresql"
     DATABASES["replica"]["OPTIONS"] = {
         **DATABASES["default"].get("OPTIONS", {}),
         **DATABASES["replica"].get("OPTIONS", {}),

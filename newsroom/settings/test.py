@@ -25,7 +25,7 @@ importlib.reload(newsroom.settings)
 from newsroom.settings import *  # noqa: E402, F403
 from newsroom.settings import DATABASES, LOGGING  # noqa: E402
 
-if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+if DATABASES["default"]["ENGINE"] != "newsroom.postgresql":
     raise RuntimeError("The test suite runs on PostgreSQL: set DATABASE_URL to one.")
 
 DATABASES["default"]["CONN_MAX_AGE"] = 0
