@@ -93,6 +93,7 @@ def _article_page_queryset(vendor: str):
 _public_story = PreparedQuery(
     Article,
     lambda slug, now: article_page_queryset().published(now=now).filter(slug=slug),
+    server_plan=True,  # a unique slug: one plan fits every story
     slug=str,
     now=datetime.datetime,
 )

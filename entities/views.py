@@ -107,6 +107,7 @@ def entity_by_slug(model) -> PreparedQuery:
     return PreparedQuery(
         model,
         lambda slug: entity_page_queryset(model, connection.vendor).filter(slug=slug),
+        server_plan=True,  # a unique slug: one plan fits every entity
         slug=str,
     )
 

@@ -114,3 +114,52 @@ def test_the_story_page_reads_the_public_story_and_nothing_else():
     assert public_story(story.slug).pk == story.pk
     assert public_story(draft.slug) is None
     assert public_story(withdrawn.slug) is None
+
+
+def prepared_statements(text: str) -> list[tuple[int, int]]:
+    """(generic plans, custom plans) of this connection's kept statements
+    whose SQL contains ``text``."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT generic_plans, custom_plans FROM pg_prepared_statements"
+            " WHERE statement LIKE %s",
+            [f"%{text}%"],
+        )
+        return cursor.fetchall()
+
+
+def test_a_server_plan_is_kept_by_postgresql_and_planned_once():
+    stories = ArticleFactory.create_batch(3, published=True)
+    query = PreparedQuery(
+        Article,
+        lambda slug, now: article_page_queryset().published(now=now).filter(slug=slug),
+        server_plan=True,
+        slug=str,
+        now=datetime.datetime,
+    )
+    for _ in range(4):
+        for story in stories:
+            (found,) = query(slug=story.slug, now=timezone.now())
+            assert found.pk == story.pk
+    assert query(slug="no-such-story", now=timezone.now()) == []
+
+    # One statement, kept; after PostgreSQL's first few custom plans it
+    # runs its generic one without planning again.
+    ((generic, custom),) = prepared_statements('"articles_article"."withdrawal_notice"')
+    assert generic + custom == 13
+    assert generic >= 8
+    # Counted like any query (the query budgets see it).
+    with CaptureQueriesContext(connection) as queries:
+        query(slug=stories[0].slug, now=timezone.now())
+    assert len(queries) == 1
+    assert stories[0].slug in queries[0]["sql"]
+
+
+def test_a_query_without_a_server_plan_is_not_kept():
+    story = ArticleFactory(published=True)
+    query = PreparedQuery(
+        Article, lambda slug: Article.objects.filter(slug=slug), slug=str
+    )
+    for _ in range(6):
+        assert [a.pk for a in query(slug=story.slug)] == [story.pk]
+    assert prepared_statements('"articles_article"."slug" =') == []

@@ -25,11 +25,26 @@ same TCP timeout, and the request meets the outage either way.
 
 import select
 
-from django.db.backends.postgresql import base
-from psycopg import pq
+from django.db.backends.postgresql import base, operations
+from psycopg import errors, pq
+
+
+class DatabaseOperations(operations.DatabaseOperations):
+    def last_executed_query(self, cursor, sql, params):
+        # A prepared statement's text has $1 where the values go: the log
+        # and the query counts of the tests show it with its values, as
+        # Django's own cursors' queries are shown.
+        if isinstance(cursor, PreparingCursor):
+            try:
+                return self.compose_sql(sql, params)
+            except errors.DataError:
+                return None
+        return super().last_executed_query(cursor, sql, params)
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
+    ops_class = DatabaseOperations
+
     def is_usable(self):
         connection = self.connection
         if connection is None or connection.closed:
@@ -43,3 +58,31 @@ class DatabaseWrapper(base.DatabaseWrapper):
         except (OSError, ValueError):
             return False
         return quiet or super().is_usable()
+
+    def get_new_connection(self, conn_params):
+        connection = super().get_new_connection(conn_params)
+        # Django turns psycopg's prepared statements off (for poolers), and
+        # off means off even for execute(prepare=True). Only
+        # prepared_cursor() asks for them: Django's own cursors bind values
+        # on the client and never prepare.
+        if connection.prepare_threshold is None:
+            connection.prepare_threshold = 5
+        return connection
+
+    def prepared_cursor(self):
+        """A cursor for a statement run on every request with only its
+        values changing (newsroom.prepared): the values travel apart from
+        the SQL, and ``execute(..., prepare=True)`` has PostgreSQL keep the
+        statement, parsed and, once it has seen a few, planned. Counted
+        and logged like any other cursor's queries."""
+        self.close_if_health_check_failed()
+        self.ensure_connection()
+        with self.wrap_database_errors:
+            return self._prepare_cursor(PreparingCursor(self.connection))
+
+
+class PreparingCursor(base.ServerBindingCursor):
+    """Binds values on the server and prepares every statement it runs."""
+
+    def execute(self, query, params=None, *, prepare=True, binary=None):
+        return super().execute(query, params, prepare=prepare, binary=binary)
