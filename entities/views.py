@@ -160,14 +160,18 @@ class EntityView(StoryPagesMixin, ListView):
         return [f"entities/{self.entity.kind}_detail.html"]
 
     def get_context_data(self, **kwargs):
-        events = EntityEvent.objects.filter(entity=self.entity).prefetch_related(
-            Prefetch(
-                "stories",
-                queryset=Article.objects.published().only("headline", "slug"),
-                to_attr="public_stories",
+        entity, request = self.entity, self.request
+        # Like what get_relations() gives, lazy: built and read only when
+        # the cached fragment that shows it is not in the cache.
+        events = SimpleLazyObject(
+            lambda: EntityEvent.objects.filter(entity=entity).prefetch_related(
+                Prefetch(
+                    "stories",
+                    queryset=Article.objects.published().only("headline", "slug"),
+                    to_attr="public_stories",
+                )
             )
         )
-        entity, request = self.entity, self.request
         return super().get_context_data(
             entity=self.entity,
             feeds=feed_links(
@@ -215,11 +219,13 @@ class CompanyView(EntityView):
                 ).select_related("from_company", "to_company")
             ]
 
-        # Querysets and lazy lists: only read when the cached fragment that
-        # shows them is not in the cache.
+        # Lazy: built and read only when the cached fragment that shows them
+        # is not in the cache.
         return {
-            "brands": company.brands.all(),
-            "roles": Role.objects.filter(company=company).select_related("person"),
+            "brands": SimpleLazyObject(company.brands.all),
+            "roles": SimpleLazyObject(
+                lambda: Role.objects.filter(company=company).select_related("person")
+            ),
             "relationships": SimpleLazyObject(relationships),
         }
 
@@ -228,13 +234,16 @@ class PersonView(EntityView):
     model = Person
 
     def get_relations(self):
+        person = self.entity
         return {
-            "roles": self.entity.roles.select_related("company"),
-            "quotes": Quote.objects.filter(
-                person=self.entity,
-                confirmed=True,
-                article__in=Article.objects.published().values("pk"),
-            ).select_related("article")[:10],
+            "roles": SimpleLazyObject(lambda: person.roles.select_related("company")),
+            "quotes": SimpleLazyObject(
+                lambda: Quote.objects.filter(
+                    person=person,
+                    confirmed=True,
+                    article__in=Article.objects.published().values("pk"),
+                ).select_related("article")[:10]
+            ),
         }
 
 
