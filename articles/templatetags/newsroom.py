@@ -7,7 +7,9 @@ import json
 from urllib.parse import urlsplit
 
 from django import template
+from django.conf import settings
 from django.template.loader import get_template
+from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
@@ -193,3 +195,48 @@ def story_cards(
     )
     wrapper = "<li>{}</li>" if in_list else "{}"
     return format_html_join("\n", wrapper, ((mark_safe(c),) for c in cards))
+
+
+# The masthead and the footer, rendered: the same HTML on every page with the
+# same sections, current page and year, so each is rendered once per process
+# and then reused (site_chrome). Keyed by everything they show, so nothing
+# has to forget them: a renamed section is a new key.
+_chrome = {}
+CHROME_KEPT = 128
+
+
+@register.simple_tag(takes_context=True)
+def site_chrome(context, template_name):
+    """The masthead or the footer (``template_name``), for the page in
+    ``context``: its ``site_sections`` (base.html binds them), its
+    ``section`` (marked current in the navigation), whether it is the home
+    page, and the words searched for. A page with search words is rendered
+    afresh: words are the reader's, not a key to keep."""
+    request = context.get("request")
+    match = getattr(request, "resolver_match", None)
+    section = context.get("section")
+    sections = context.get("site_sections") or ()
+    values = {
+        "site_sections": sections,
+        "current_section": getattr(section, "pk", None),
+        "on_home": getattr(match, "view_name", None) == "articles:home",
+        "search_words": request.GET.get("q", "") if request is not None else "",
+        "newsroom_name": context.get("newsroom_name"),
+        "newsroom_tagline": context.get("newsroom_tagline"),
+        "year": timezone.localdate().year,
+    }
+    if values["search_words"] or settings.DEBUG:
+        return get_template(template_name).render(values)
+    key = (
+        template_name,
+        tuple((s.pk, s.name, s.url) for s in sections),
+        *(values[name] for name in ("current_section", "on_home", "year")),
+        values["newsroom_name"],
+        values["newsroom_tagline"],
+    )
+    html = _chrome.get(key)
+    if html is None:
+        if len(_chrome) >= CHROME_KEPT:
+            _chrome.clear()
+        html = _chrome[key] = get_template(template_name).render(values)
+    return html
