@@ -71,6 +71,11 @@ def log_request(request, response, started: float) -> None:
     """The response carries the request's id; the log has its line. Also
     called by the page door (newsroom.page_door) for the pages it answers."""
     response[REQUEST_ID_HEADER] = request.request_id
+    log_line(request, response.status_code, response.get("X-Cache", ""), started)
+
+
+def log_line(request, status: int, cache: str, started: float) -> None:
+    """The request log's line for ``request``, answered with ``status``."""
     if request_log.isEnabledFor(logging.INFO):
         request_log.info(
             "request",
@@ -78,10 +83,10 @@ def log_request(request, response, started: float) -> None:
                 "fields": {
                     "method": request.method,
                     "path": request.path,
-                    "status": response.status_code,
+                    "status": status,
                     "duration_ms": round((time.perf_counter() - started) * 1000, 1),
                     "request_id": request.request_id,
-                    "cache": response.get("X-Cache", ""),
+                    "cache": cache,
                 }
             },
         )
