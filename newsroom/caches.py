@@ -25,6 +25,7 @@ is no Redis.
 
 import logging
 import os
+import pickle
 import socket
 import time
 
@@ -157,6 +158,11 @@ class KeyReader:
         return reply
 
 
+# The first byte of a pickle of protocol 2 or later (Django's Redis cache
+# uses the highest).
+PICKLED = b"\x80"
+
+
 class FailSoftRedisCache(RedisCache):
     def __init__(self, server, params):
         options = dict(params.get("OPTIONS", {}))
@@ -213,7 +219,10 @@ class FailSoftRedisCache(RedisCache):
             return self._soft("get_many", {}, super().get_many, keys, version)
         if self.is_skipping:
             return {}
-        made = {self.make_and_validate_key(key, version=version): key for key in keys}
+        # Keys as Django's Redis cache makes them, without its check for
+        # what memcached refuses (long keys, spaces): Redis takes any key,
+        # and the check read every character of both keys of every hit.
+        made = {self.make_key(key, version=version): key for key in keys}
         try:
             values = self._reader.mget(list(made))
         except OSError as error:
@@ -221,7 +230,10 @@ class FailSoftRedisCache(RedisCache):
             return {}
         loads = self._cache._serializer.loads
         return {
-            made[key]: loads(value)
+            # Django's serializer stores integers as digits and pickles the
+            # rest; it tries int() first, which fails on every pickle (a
+            # page: tens of kilobytes) before unpickling it.
+            made[key]: pickle.loads(value) if value[:1] == PICKLED else loads(value)
             for key, value in zip(made, values, strict=True)
             if value is not None
         }
