@@ -15,6 +15,7 @@ from newsroom.prepared import PreparedQuery
 from tests.factories import (
     ArticleFactory,
     AuthorFactory,
+    CompanyFactory,
     CorrectionFactory,
     RenderedImageFactory,
 )
@@ -163,3 +164,22 @@ def test_a_query_without_a_server_plan_is_not_kept():
     for _ in range(6):
         assert [a.pk for a in query(slug=story.slug)] == [story.pk]
     assert prepared_statements('"articles_article"."slug" =') == []
+
+
+def test_the_story_and_entity_pages_lookups_are_kept_and_their_lists_are_not(
+    client, settings
+):
+    settings.PAGE_CACHE_SECONDS = 0  # every request reaches the database
+    company = CompanyFactory()
+    story = ArticleFactory(published=True, entities=[company])
+    for _ in range(6):
+        assert client.get(story.get_absolute_url()).status_code == 200
+        assert client.get(company.get_absolute_url()).status_code == 200
+
+    # The lookups by slug: one plan fits every slug, PostgreSQL keeps it.
+    ((generic, _),) = prepared_statements('"articles_article"."withdrawal_notice"')
+    assert generic >= 1
+    ((generic, _),) = prepared_statements('"entities_entity"."context_words"')
+    assert generic >= 1
+    # The entity's story list is planned for each entity, never kept.
+    assert prepared_statements('"articles_articleentity"."entity_id" =') == []
